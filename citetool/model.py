@@ -1,0 +1,331 @@
+"""The record model: every fact a citation of an archival document can need, validated.
+
+Every field carries a description (shown by `citetool schema` and in editors), so this file is
+the reference for what a record may hold.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = "1"
+
+DOCUMENT_TYPES = (
+    "agreement",
+    "cable",
+    "communique",
+    "diary",
+    "directive",
+    "document",
+    "instruction",
+    "interview",
+    "letter",
+    "memorandum",
+    "minutes",
+    "note",
+    "record-of-conversation",
+    "report",
+    "resolution",
+    "speech",
+    "statement",
+    "telegram",
+    "transcript",
+)
+DocumentType = Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def _clean_line(value: str) -> str:
+    """Strip a one-line text field and refuse control characters and line breaks in it."""
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if _CONTROL.search(value) or _LINE_BREAK.search(value):
+        raise ValueError("must be one line of text without control characters")
+    return value
+
+
+Line = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class _Strict(BaseModel):
+    """Base of every model here: unknown fields are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Person(_Strict):
+    """A person, with the parts of the name every format needs."""
+
+    family: Line = Field(
+        description="Family name, or the single name of a person known by one name.",
+    )
+    given: Line | None = Field(None, description="Given names, as the person writes them.")
+    particle: Line | None = Field(
+        None, description="A particle kept with the family name, such as 'van' or 'de'."
+    )
+    suffix: Line | None = Field(None, description="A suffix such as 'Jr.' or 'III'.")
+    family_first: bool = Field(
+        False,
+        description="Family name written first in every position (Chinese, Korean, "
+        "Japanese, Hungarian names: 'Shen Zhihua').",
+    )
+
+    _clean = field_validator("family", "given", "particle", "suffix")(
+        lambda cls, v: None if v is None else _clean_line(v)
+    )
+
+
+class Organization(_Strict):
+    """An organization (ministry, embassy, party committee) as author or recipient."""
+
+    org: Line = Field(description="The organization's name, in normal order.")
+
+    _clean = field_validator("org")(lambda cls, v: _clean_line(v))
+
+
+def _agent_kind(value: Any) -> str:
+    """Tell a person from an organization by the keys a record gives."""
+    if isinstance(value, dict):
+        return "org" if "org" in value else "person"
+    return "org" if isinstance(value, Organization) else "person"
+
+
+Agent = Annotated[
+    Annotated[Person, Tag("person")] | Annotated[Organization, Tag("org")],
+    Discriminator(_agent_kind),
+]
+
+
+class DatePoint(_Strict):
+    """A calendar date that may stop at the year or the month."""
+
+    year: int = Field(ge=1, le=9999, description="Year (four digits).")
+    month: int | None = Field(None, ge=1, le=12, description="Month, 1-12, if known.")
+    day: int | None = Field(None, ge=1, le=31, description="Day of the month, if known.")
+
+    @model_validator(mode="after")
+    def _check_calendar(self) -> DatePoint:
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("a day needs a month")
+            last = calendar.monthrange(self.year, self.month)[1]
+            if self.day > last:
+                raise ValueError(f"day {self.day} is past the end of the month ({last})")
+        return self
+
+    def parts(self) -> list[int]:
+        """The date as CSL date-parts: [year], [year, month] or [year, month, day]."""
+        return [p for p in (self.year, self.month, self.day) if p is not None]
+
+    def iso(self) -> str:
+        """The date in ISO 8601, as precise as it is known."""
+        out = f"{self.year:04d}"
+        if self.month is not None:
+            out += f"-{self.month:02d}"
+        if self.day is not None:
+            out += f"-{self.day:02d}"
+        return out
+
+
+_ISO_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _parse_point(text: str) -> dict[str, int]:
+    """Turn '1962', '1962-03' or '1962-03-24' into date parts."""
+    m = _ISO_POINT.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    keys = ("year", "month", "day")
+    return {k: int(v) for k, v in zip(keys, m.groups(), strict=True) if v is not None}
+
+
+class Date(DatePoint):
+    """When the document was written: exact, partial, approximate or a range."""
+
+    circa: bool = Field(False, description="The date is approximate ('ca. 1962').")
+    until: DatePoint | None = Field(None, description="End of a range of dates.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """Accept the short text forms '1962-03-24', '1962-03', '1962~' and '1962/1963'."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        out: dict[str, Any] = {}
+        if text.endswith("~"):
+            out["circa"] = True
+            text = text[:-1]
+        start, _, end = text.partition("/")
+        out.update(_parse_point(start))
+        if end:
+            out["until"] = _parse_point(end)
+        return out
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Date:
+        if self.until is not None and self.until.parts() < self.parts():
+            raise ValueError("a range must not end before it starts")
+        return self
+
+
+class Source(_Strict):
+    """Where the original document is kept and how to find it there."""
+
+    repository: Line | None = Field(
+        None, description="The original repository, if the record names it apart from "
+        "the call number."
+    )
+    call_number: Line | None = Field(
+        None, description="The call number in the original repository, e.g. "
+        "'PRC FMA 118-01025-02'."
+    )
+    pages: Line | None = Field(
+        None, description="Pages or folios: '4-6', '12', 'l. 34', 'khuu 74-81'."
+    )
+    collection: Line | None = Field(None, description="The collection or fond, if any.")
+
+    _clean = field_validator("repository", "call_number", "pages", "collection")(
+        lambda cls, v: None if v is None else _clean_line(v)
+    )
+
+
+_URL = re.compile(r"^https?://[^\s{}<>\"\\^`|]+$")
+
+
+class Record(_Strict):
+    """One archival document and everything needed to cite it."""
+
+    id: str = Field(
+        pattern=ID_PATTERN,
+        description="The archive's document id; the record's file is named <id>.yaml.",
+    )
+    type: DocumentType = Field(
+        "document", description="What kind of document this is: " + ", ".join(DOCUMENT_TYPES)
+    )
+    title: Line = Field(description="The document's title as the archive gives it.")
+    short_title: Line = Field(
+        description="A short title of at most four words, in the title's order, for short "
+        "notes."
+    )
+    keep_case: list[Line] = Field(
+        default_factory=list,
+        description="Words or phrases of the title kept exactly as written, never "
+        "title-cased (proper names such as 'Hu-rak').",
+    )
+    date: Date | None = Field(None, description="When it was written; absent if undated.")
+    authors: list[Agent] = Field(
+        default_factory=list, description="Who wrote it: persons and organizations."
+    )
+    recipients: list[Agent] = Field(default_factory=list, description="To whom it was sent.")
+    translators: list[Agent] = Field(
+        default_factory=list, description="Who translated the text given."
+    )
+    obtained_by: list[Agent] = Field(
+        default_factory=list, description="Who obtained the document for the archive."
+    )
+    contributed_by: list[Agent] = Field(
+        default_factory=list, description="Who contributed the document to the archive."
+    )
+    archive: Line = Field(
+        description="The archive that publishes the document, e.g. 'Wilson Center Digital "
+        "Archive'."
+    )
+    url: str | None = Field(None, description="The document's permanent URL.")
+    source: Source = Field(
+        default_factory=Source, description="The original repository, call number, pages."
+    )
+    source_statement: Line | None = Field(
+        None,
+        description="The archive's provenance text, verbatim, as printed after its name in "
+        "its recommended citation.",
+    )
+    citation_layout: Literal["current", "legacy"] = Field(
+        "current",
+        description="Layout of the archive's citation: 'current' (straight quotes, comma "
+        "outside) or 'legacy' (curly quotes, comma inside, zero-padded day).",
+    )
+    language: str = Field(
+        "en",
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description="BCP 47 code of the language of the text given (an English "
+        "translation: 'en').",
+    )
+    translated: bool = Field(False, description="The text given is a translation.")
+    original_languages: list[Line] = Field(
+        default_factory=list, description="Language(s) of the original document, by name."
+    )
+    summary: str | None = Field(None, description="The archive's summary.")
+    funders: list[Line] = Field(default_factory=list, description="Funding credits.")
+    subjects: list[Line] = Field(default_factory=list, description="Subjects or keywords.")
+    text: str | None = Field(None, description="The document's text, if kept.")
+    notes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Facts from an import that have no field here, kept rather than lost.",
+    )
+
+    @field_validator("title", "short_title", "archive", "source_statement")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return None if value is None else _clean_line(value)
+
+    @field_validator("keep_case", "original_languages", "funders", "subjects")
+    @classmethod
+    def _lines(cls, values: list[str]) -> list[str]:
+        return [_clean_line(v) for v in values]
+
+    @field_validator("short_title")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value.split()) > 4:
+            raise ValueError("must be at most four words")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not _URL.match(value):
+            raise ValueError(
+                "must be an http(s) URL without spaces, braces, quotes or backslashes"
+            )
+        return value
+
+    @field_validator("summary", "text")
+    @classmethod
+    def _block(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if _CONTROL.search(value):
+            raise ValueError("must not contain control characters")
+        return value or None
+
+    @property
+    def names(self) -> list[Person | Organization]:
+        """Every agent the record names, in every role."""
+        return [
+            *self.authors,
+            *self.recipients,
+            *self.translators,
+            *self.obtained_by,
+            *self.contributed_by,
+        ]

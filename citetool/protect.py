@@ -1,0 +1,41 @@
+"""Which parts of a title are proper names that title-casing must leave exactly as written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A capitalized word with a lowercase part after a hyphen: a romanized East Asian given name
+# ("Hu-rak", "Ching-kuo") or a prefixed compound Chicago keeps lowercase ("Anti-imperialist").
+_HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Z]\w*(?:-\w+)*-[a-z]\w*")
+
+Span = tuple[int, int]
+
+
+def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
+    """Sorted, non-overlapping character spans of the title kept as written."""
+    found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)]
+    for phrase in keep_case:
+        start = title.find(phrase)
+        while start != -1:
+            found.append((start, start + len(phrase)))
+            start = title.find(phrase, start + len(phrase))
+    found.sort()
+    merged: list[Span] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def wrap(title: str, protected: list[Span], before: str, after: str) -> str:
+    """Put markers around each protected span (CSL nocase spans, BibTeX braces)."""
+    out: list[str] = []
+    last = 0
+    for start, end in protected:
+        out += [title[last:start], before, title[start:end], after]
+        last = end
+    out.append(title[last:])
+    return "".join(out)

@@ -1,0 +1,150 @@
+"""The records folder: where it is, which file holds an id, reading and validating records."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import CitetoolError
+
+if TYPE_CHECKING:
+    from .model import Record
+
+ENV_RECORDS = "CITETOOL_RECORDS"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def bundled_records() -> Path:
+    """The records shipped with citetool (inside the package once installed)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_records"
+    return installed if installed.is_dir() else here.parent / "records"
+
+
+def records_dir(option: str | os.PathLike[str] | None = None) -> Path:
+    """The records folder: the --records option, else $CITETOOL_RECORDS, else the bundled one."""
+    chosen = option or os.environ.get(ENV_RECORDS) or None
+    folder = Path(chosen) if chosen else bundled_records()
+    if not folder.is_dir():
+        raise CitetoolError(str(folder), "records folder does not exist")
+    return folder
+
+
+def check_id(record_id: str) -> str:
+    """Refuse ids that are empty, too long, or could leave the records folder."""
+    if not _ID.match(record_id) or record_id in {".", ".."} or ".." in record_id:
+        shown = record_id.replace("\x00", "\\0")
+        raise CitetoolError(
+            None,
+            f"malformed id {shown!r}: use letters, digits, '.', '_' or '-' (at most 64), "
+            "starting with a letter or digit",
+        )
+    return record_id
+
+
+def path_for(folder: Path, record_id: str) -> Path:
+    """The file that holds a record id; it must exist and stay inside the folder."""
+    path = folder / f"{check_id(record_id)}.yaml"
+    if not path.is_file():
+        close = difflib.get_close_matches(record_id, list(all_ids(folder)), n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise CitetoolError(str(path), f"no record with id {record_id!r}{hint}")
+    inside(folder, path)
+    return path
+
+
+def inside(folder: Path, path: Path) -> None:
+    """Refuse a file that is, or links to, something outside the records folder."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        raise CitetoolError(str(path), "links outside the records folder") from None
+
+
+def all_ids(folder: Path) -> Iterator[str]:
+    """Every record id in the folder, sorted, read from file names only."""
+    names = sorted(
+        entry.name[:-5]
+        for entry in os.scandir(folder)
+        if entry.name.endswith(".yaml") and not entry.name.startswith(".")
+    )
+    yield from names
+
+
+def all_paths(folder: Path) -> list[Path]:
+    """Every record file in the folder, sorted by id."""
+    return [folder / f"{rid}.yaml" for rid in all_ids(folder)]
+
+
+def read_raw(path: Path) -> Any:
+    """Read a record file's YAML into plain data, with clear errors."""
+    from . import yamlio
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(yamlio.MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise CitetoolError(str(path), "is a folder, not a record file") from None
+    except OSError as exc:
+        raise CitetoolError(str(path), exc.strerror or "cannot be read") from None
+    return yamlio.load_text(yamlio.decode(data, str(path)), str(path))
+
+
+def validate(raw: Any, path: str, expected_id: str | None = None) -> Record:
+    """Validate plain data into a Record, raising one CitetoolError for the first problem."""
+    from pydantic import ValidationError
+
+    from .model import Record
+
+    if raw is None:
+        raise CitetoolError(path, "file is empty")
+    if not isinstance(raw, dict):
+        kind = "a list" if isinstance(raw, list) else "a single value"
+        raise CitetoolError(path, f"a record must be a mapping of fields, not {kind}")
+    try:
+        record = Record.model_validate(raw)
+    except ValidationError as exc:
+        raise _explain(exc, path, raw) from None
+    if expected_id is not None and record.id != expected_id:
+        raise CitetoolError(
+            path, f"id {record.id!r} does not match the file name ({expected_id}.yaml)", "id"
+        )
+    return record
+
+
+def _explain(exc: Any, path: str, raw: dict[str, Any]) -> CitetoolError:
+    """Turn pydantic's first error into path, field and a plain reason."""
+    from .model import Record
+
+    err = exc.errors(include_url=False)[0]
+    loc = [str(p) for p in err["loc"] if p not in ("person", "org")]
+    field = ".".join(loc) or None
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        name = loc[-1] if loc else ""
+        known = list(Record.model_fields) if len(loc) == 1 else []
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return CitetoolError(path, f"unknown field{hint}", field)
+    if kind == "missing":
+        return CitetoolError(path, "required field is missing", field)
+    reason = err["msg"]
+    reason = reason.removeprefix("Value error, ")
+    if kind == "literal_error" and loc and loc[0] == "type":
+        reason = f"unknown document type {err.get('input')!r}"
+    return CitetoolError(path, reason, field)
+
+
+def load_path(path: Path) -> Record:
+    """Read and validate one record file; its id must match its file name."""
+    expected = path.name[:-5] if path.name.endswith(".yaml") else None
+    return validate(read_raw(path), str(path), expected)
+
+
+def load(folder: Path, record_id: str) -> Record:
+    """Read and validate the record with this id (one file read)."""
+    return load_path(path_for(folder, record_id))
