@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Record
 
 # A capitalized word with a lowercase part after a hyphen: a romanized East Asian given name
 # ("Hu-rak", "Ching-kuo") or a prefixed compound Chicago keeps lowercase ("Anti-imperialist").
@@ -16,10 +20,7 @@ def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
     """Sorted, non-overlapping character spans of the title kept as written."""
     found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)]
     for phrase in keep_case:
-        start = title.find(phrase)
-        while start != -1:
-            found.append((start, start + len(phrase)))
-            start = title.find(phrase, start + len(phrase))
+        found += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", title)]
     found.sort()
     merged: list[Span] = []
     for start, end in found:
@@ -39,3 +40,17 @@ def wrap(title: str, protected: list[Span], before: str, after: str) -> str:
         last = end
     out.append(title[last:])
     return "".join(out)
+
+
+def record_phrases(record: Record) -> list[str]:
+    """What a record's titles keep as written: its keep_case list and the names it gives."""
+    from .model import Organization
+
+    phrases = list(record.keep_case)
+    for agent in record.names:
+        if isinstance(agent, Organization):
+            phrases.append(agent.org)
+        elif agent.given:
+            family = " ".join(p for p in (agent.particle, agent.family) if p)
+            phrases += [f"{agent.given} {family}", f"{family} {agent.given}"]
+    return phrases

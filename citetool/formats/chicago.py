@@ -151,7 +151,7 @@ def styled_title(record: Record, short: bool = False) -> str:
     """The title (or short title) title-cased for English items, with inner quotes curled."""
     raw = record.short_title if short else record.title
     if _is_english(record):
-        raw = text.title_case(raw, protect.spans(raw, record.keep_case))
+        raw = text.title_case(raw, protect.spans(raw, protect.record_phrases(record)))
     return text.curl(raw)
 
 

@@ -1,0 +1,342 @@
+"""The command line: a thin layer over the library that turns errors into messages and codes.
+
+Exit codes: 0 success, 1 bad data (a record, an id, a file), 2 bad usage (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from . import __version__, store
+from .errors import CitetoolError, UsageError
+from .formats import DEFAULT_STYLE, STYLES
+
+if TYPE_CHECKING:
+    from .model import Record
+
+
+def _fail(exc: CitetoolError) -> NoReturn:
+    """Print one line on stderr and exit 1 (data) or 2 (usage)."""
+    click.echo(f"citetool: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, UsageError) else 1)
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of record ids from the records folder."""
+    try:
+        folder = store.records_dir((ctx.find_root().params or {}).get("records"))
+        return [i for i in store.all_ids(folder) if i.startswith(incomplete)]
+    except CitetoolError:
+        return []
+
+
+STYLE_OPTION = click.option(
+    "--style",
+    "-s",
+    type=click.Choice(list(STYLES)),
+    default=DEFAULT_STYLE,
+    show_default=True,
+    help="Output style.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--records",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Records folder (default: $CITETOOL_RECORDS, else the bundled records).",
+)
+@click.version_option(__version__, prog_name="citetool")
+@click.pass_context
+def cli(ctx: click.Context, records: Path | None) -> None:
+    """Citations and metadata for archival documents, from validated YAML records."""
+    ctx.obj = records
+
+
+def _folder() -> Path:
+    return store.records_dir(click.get_current_context().find_root().obj)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
+@STYLE_OPTION
+@click.option("--page", "-p", help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
+def cite(ids: tuple[str, ...], style: str, page: str | None) -> None:
+    """Print citations of the records ID... in the order given."""
+    from . import formats
+
+    try:
+        folder = _folder()
+        records = [store.load(folder, i) for i in ids]
+        chosen = formats.get(style)
+        text = chosen.render(records, page)
+    except CitetoolError as exc:
+        _fail(exc)
+    click.echo(text)
+
+
+def _is_path(arg: str) -> bool:
+    return "/" in arg or arg.endswith(".yaml")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, shell_complete=_complete_ids)
+def validate(targets: tuple[str, ...]) -> None:
+    """Validate the given records (ids or paths), or all of them."""
+    try:
+        folder = None if targets and all(_is_path(t) for t in targets) else _folder()
+    except CitetoolError as exc:
+        _fail(exc)
+    if targets:
+        paths: list[Path | str] = [Path(t) if _is_path(t) else t for t in targets]
+    else:
+        paths = list(store.all_paths(folder)) if folder else []
+    bad = 0
+    for item in paths:
+        try:
+            if isinstance(item, Path):
+                store.load_path(item)
+            else:
+                store.load(folder, item)  # type: ignore[arg-type]
+        except CitetoolError as exc:
+            bad += 1
+            click.echo(str(exc), err=True)
+    if bad:
+        click.echo(f"citetool: {bad} of {len(paths)} records are invalid", err=True)
+        sys.exit(1)
+    click.echo(f"{len(paths)} records valid")
+
+
+# --- selection and filters shared by export and list ---------------------------------------
+
+
+def _filters(func: object) -> object:
+    for option in reversed(
+        [
+            click.option("--type", "doc_type", help="Only documents of this type."),
+            click.option("--language", help="Only records whose text is in this language."),
+            click.option("--since", help="Only documents dated on or after (YYYY[-MM[-DD]])."),
+            click.option("--until", help="Only documents dated on or before (YYYY[-MM[-DD]])."),
+            click.option("--author", help="Only records with an author matching this text."),
+            click.option("--query", "-q", help="Search title, summary, names and call number."),
+        ]
+    ):
+        func = option(func)  # type: ignore[operator]
+    return func
+
+
+def _date_bound(value: str | None, name: str) -> list[int] | None:
+    if value is None:
+        return None
+    from .model import _parse_point
+
+    try:
+        point = _parse_point(value)
+    except ValueError as exc:
+        raise UsageError(None, f"--{name}: {exc}") from None
+    return [point[k] for k in ("year", "month", "day") if k in point]
+
+
+def _matches(record: Record, opts: dict[str, object]) -> bool:
+    from .formats.archive import plain_name
+
+    if opts.get("doc_type") and record.type != opts["doc_type"]:
+        return False
+    if opts.get("language") and record.language != opts["language"]:
+        return False
+    since, until = opts.get("since"), opts.get("until")
+    if since or until:
+        if record.date is None:
+            return False
+        start = record.date.parts()
+        end = record.date.until.parts() if record.date.until else start
+        if since and end[: len(since)] < since:  # type: ignore[arg-type]
+            return False
+        if until and start[: len(until)] > until:  # type: ignore[arg-type]
+            return False
+    if opts.get("author"):
+        needle = str(opts["author"]).casefold()
+        if not any(needle in plain_name(a).casefold() for a in record.authors):
+            return False
+    if opts.get("query"):
+        needle = str(opts["query"]).casefold()
+        hay = " ".join(
+            [record.title, record.summary or "", record.source.call_number or ""]
+            + [plain_name(a) for a in record.names]
+        ).casefold()
+        if needle not in hay:
+            return False
+    return True
+
+
+def _select(
+    ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invalid: bool
+) -> list[Record]:
+    """Load the chosen records (ids, or all), apply filters, report problems."""
+    folder = _folder()
+    opts = dict(opts)
+    opts["since"] = _date_bound(opts.get("since"), "since")  # type: ignore[arg-type]
+    opts["until"] = _date_bound(opts.get("until"), "until")  # type: ignore[arg-type]
+    chosen = list(ids)
+    if chosen == ["-"]:
+        chosen = [
+            line.strip()
+            for line in sys.stdin
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+    filtering = any(opts.get(k) for k in ("doc_type", "language", "since", "until", "author",
+                                          "query"))
+    if not chosen and (all_ or filtering):
+        chosen = list(store.all_ids(folder))
+    elif not chosen:
+        raise UsageError(None, "give record ids, '-' to read them from stdin, or --all")
+    records, problems = [], []
+    for rid in chosen:
+        try:
+            records.append(store.load(folder, rid))
+        except CitetoolError as exc:
+            problems.append(exc)
+    for exc in problems:
+        click.echo(("skipped: " if skip_invalid else "") + str(exc), err=True)
+    if problems and not skip_invalid:
+        raise CitetoolError(None, f"{len(problems)} record(s) could not be read; nothing written")
+    return [r for r in records if _matches(r, opts)]
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, shell_complete=_complete_ids)
+@click.option("--all", "all_", is_flag=True, help="Export every record.")
+@_filters  # type: ignore[arg-type]
+@STYLE_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--skip-invalid", is_flag=True, help="Skip missing or invalid records.")
+def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, force: bool,
+           skip_invalid: bool, **opts: object) -> None:
+    """Write a bibliography of records: ids, '-' for ids on stdin, or --all, with filters."""
+    from . import formats, fsio
+
+    try:
+        records = _select(ids, all_, opts, skip_invalid)
+        records.sort(key=lambda r: r.id)
+        text = formats.get(style).export(records)
+        if output is None:
+            click.echo(text)
+        else:
+            fsio.write_atomic(output, text + "\n", force=force)
+    except CitetoolError as exc:
+        _fail(exc)
+
+
+@cli.command(name="list")
+@_filters  # type: ignore[arg-type]
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def list_(as_json: bool, **opts: object) -> None:
+    """List records: id, date, short title and authors."""
+    import json
+
+    from .formats.archive import archive_date, plain_name
+
+    try:
+        records = _select((), True, opts, skip_invalid=True)
+    except CitetoolError as exc:
+        _fail(exc)
+    for r in records:
+        authors = "; ".join(plain_name(a) for a in r.authors)
+        date = r.date.iso() if r.date else ""
+        if as_json:
+            row = {"id": r.id, "date": date, "short_title": r.short_title, "authors": authors,
+                   "type": r.type}
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            shown = archive_date(r.date) or "undated"
+            click.echo(f"{r.id:<10} {shown:<20} {r.short_title:<32} {authors}")
+
+
+@cli.command()
+@click.argument("record_id", shell_complete=_complete_ids)
+@click.option("--json", "fmt", flag_value="json", help="As JSON.")
+@click.option("--yaml", "fmt", flag_value="yaml", default=True, help="As YAML (default).")
+def show(record_id: str, fmt: str) -> None:
+    """Show one validated record."""
+    import json
+
+    from . import yamlio
+
+    try:
+        record = store.load(_folder(), record_id)
+    except CitetoolError as exc:
+        _fail(exc)
+    data = record.model_dump(mode="json", exclude_defaults=True)
+    data["id"] = record.id
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(yamlio.dump(data), nl=False)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the record's JSON Schema (for editors)."""
+    import json
+
+    from .model import Record
+
+    click.echo(json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+TEMPLATE = """\
+# yaml-language-server: $schema=https://citetool.invalid/record.schema.json
+# A citetool record. Run `citetool schema` for every field and `citetool validate {id}`.
+id: '{id}'
+type: document            # telegram, memorandum, letter, record-of-conversation, ...
+title: Title as the archive gives it
+short_title: Short Title  # at most four words, in the title's order
+date:                     # omit the whole field if undated
+  year: 1962
+  month: 3                # optional
+  day: 24                 # optional
+  # circa: true
+authors:
+- org: Ministry of Foreign Affairs
+# - family: Wang
+#   given: Jeffrey
+translators: []
+archive: Wilson Center Digital Archive
+url: https://digitalarchive.wilsoncenter.org/document/{id}
+source:
+  call_number: PRC FMA 000-00000-00
+  pages: 1-2
+language: en
+"""
+
+
+@cli.command()
+@click.argument("record_id")
+@click.option("--force", is_flag=True, help="Overwrite an existing record.")
+def new(record_id: str, force: bool) -> None:
+    """Write a commented template record ID.yaml into the records folder."""
+    from . import fsio
+
+    try:
+        store.check_id(record_id)
+        path = _folder() / f"{record_id}.yaml"
+        fsio.write_atomic(path, TEMPLATE.format(id=record_id), force=force)
+    except CitetoolError as exc:
+        _fail(exc)
+    click.echo(str(path))
+
+
+def main() -> None:
+    """Entry point of the `citetool` console script."""
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover
+        click.echo("citetool: interrupted", err=True)
+        sys.exit(130)

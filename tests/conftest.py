@@ -1,0 +1,39 @@
+"""Shared fixtures: the fixture corpus, the bundled records, and a CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citetool import store
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures" / "records"
+BUNDLED = store.bundled_records()
+
+
+def all_record_paths() -> list[Path]:
+    """Every fixture and every bundled record."""
+    return sorted(FIXTURES.glob("*.yaml")) + sorted(BUNDLED.glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def records():
+    """Every fixture and bundled record, validated, by id."""
+    return {p.stem: store.load_path(p) for p in all_record_paths()}
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A records folder holding a copy of the seed record."""
+    target = tmp_path / "records"
+    target.mkdir()
+    (target / "115325.yaml").write_bytes((BUNDLED / "115325.yaml").read_bytes())
+    return target
