@@ -120,7 +120,9 @@ def _explain(exc: Any, path: str, raw: dict[str, Any]) -> CitetoolError:
     """Turn pydantic's first error into path, field and a plain reason."""
     from .model import Record
 
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # an unknown field explains a "missing" one (a misspelt key), so report it first
+    err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
     loc = [str(p) for p in err["loc"] if p not in ("person", "org")]
     field = ".".join(loc) or None
     kind = err["type"]

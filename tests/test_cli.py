@@ -1,0 +1,148 @@
+"""CLI behaviour and error paths, through click's runner."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import FIXTURES, HERE
+
+from citetool.cli import cli
+from citetool.formats import STYLES
+
+README = (HERE.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_has_help_and_is_in_the_readme(runner):
+    for name, command in cli.commands.items():
+        assert command.help, f"{name} has no help"
+        assert f"citetool {name}" in README, f"{name} missing from the README"
+        assert runner.invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_every_style_is_in_the_readme():
+    for name in STYLES:
+        assert f"`{name}`" in README
+
+
+def test_several_ids_in_order(runner):
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "cite", "f02", "f01"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Ivan Petrov,") and lines[1].startswith("“Report on the")
+
+
+def test_several_ids_bibtex_blank_line_and_csl_array(runner):
+    args = ["--records", str(FIXTURES), "cite", "f02", "f01"]
+    bib = runner.invoke(cli, [*args, "--style", "biblatex"]).output
+    assert "}\n\n@misc{" in bib
+    data = json.loads(runner.invoke(cli, [*args, "--style", "csl-json"]).output)
+    assert [d["id"] for d in data] == ["f02", "f01"]
+
+
+def test_csl_json_is_an_array_for_one_id(runner):
+    assert isinstance(json.loads(runner.invoke(cli, ["cite", "115325", "-s", "csl-json"]).output),
+                      list)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "pattern"),
+    [
+        (["cite", "nope"], 1, r"no record with id 'nope'"),
+        (["cite", "11532"], 1, r"did you mean 115325"),
+        (["cite", "../etc/passwd"], 1, r"malformed id"),
+        (["cite", "/abs"], 1, r"malformed id"),
+        (["cite", "a\x00b"], 1, r"malformed id"),
+        (["cite", ""], 1, r"malformed id"),
+        (["cite", "115325", "--style", "nope"], 2, r"Invalid value for '--style'"),
+        (["cite"], 2, r"Missing argument"),
+        (["--records", "/does/not/exist", "cite", "x"], 1, r"records folder does not exist"),
+    ],
+)
+def test_errors_are_one_line_with_exit_codes(runner, args, code, pattern):
+    result = runner.invoke(cli, args)
+    assert result.exit_code == code
+    assert re.search(pattern, result.output)
+    assert "Traceback" not in result.output
+    if code == 1:
+        assert len(result.output.strip().splitlines()) == 1
+
+
+def test_records_env_variable(runner, monkeypatch):
+    monkeypatch.setenv("CITETOOL_RECORDS", str(FIXTURES))
+    assert runner.invoke(cli, ["cite", "f01"]).exit_code == 0
+    assert runner.invoke(cli, ["cite", "115325"]).exit_code == 1
+
+
+def test_validate_all_and_bad(runner, folder):
+    assert runner.invoke(cli, ["--records", str(folder), "validate"]).exit_code == 0
+    (folder / "bad.yaml").write_text("id: bad\ntitle: x\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--records", str(folder), "validate"])
+    assert result.exit_code == 1
+    assert re.search(r"bad\.yaml: short_title: required field is missing", result.output)
+    single = runner.invoke(cli, ["validate", str(folder / "115325.yaml")])
+    assert single.exit_code == 0
+
+
+def test_export_all_sorted_bibliography(runner):
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "--all",
+                                 "--style", "chicago-bibliography"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == len(list(FIXTURES.glob("*.yaml")))
+    assert lines[0].startswith("Adams, John")
+
+
+def test_export_ids_from_stdin_and_filters(runner):
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "-", "-s", "csl-json"],
+                           input="# comment\nf01\n\nf02\n")
+    assert [d["id"] for d in json.loads(result.output)] == ["f01", "f02"]
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "--type", "letter",
+                                 "--since", "1960", "--until", "1960-12", "-s", "csl-json"])
+    assert sorted(d["id"] for d in json.loads(result.output)) == ["f02", "f31"]
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "--query", "hu-rak",
+                                 "-s", "csl-json"])
+    assert [d["id"] for d in json.loads(result.output)] == ["f18"]
+
+
+def test_export_missing_id_writes_nothing(runner, tmp_path):
+    out = tmp_path / "refs.bib"
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "f01", "nope",
+                                 "-s", "biblatex", "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "f01", "nope",
+                                 "-s", "biblatex", "-o", str(out), "--skip-invalid"])
+    assert result.exit_code == 0 and out.read_text().startswith("@misc{")
+    assert "skipped:" in result.output
+
+
+def test_export_output_not_overwritten_without_force(runner, tmp_path):
+    out = tmp_path / "refs.bib"
+    out.write_text("keep me")
+    args = ["--records", str(FIXTURES), "export", "f01", "-s", "bibtex", "-o", str(out)]
+    assert runner.invoke(cli, args).exit_code == 1
+    assert out.read_text() == "keep me"
+    assert runner.invoke(cli, [*args, "--force"]).exit_code == 0
+    assert out.read_text().startswith("@misc{")
+
+
+def test_list_and_show(runner):
+    rows = runner.invoke(cli, ["--records", str(FIXTURES), "list", "--json", "--author",
+                               "petrov"]).output.splitlines()
+    assert sorted(json.loads(r)["id"] for r in rows) == ["f02", "f30", "f31"]
+    table = runner.invoke(cli, ["list"]).output
+    assert table.startswith("115325") and "Telegram on Ethnic Koreans" in table
+    shown = runner.invoke(cli, ["show", "115325", "--json"]).output
+    assert json.loads(shown)["source"]["call_number"] == "PRC FMA 118-01025-02"
+    assert "call_number: PRC FMA 118-01025-02" in runner.invoke(cli, ["show", "115325"]).output
+
+
+def test_schema_and_new(runner, folder):
+    schema = json.loads(runner.invoke(cli, ["schema"]).output)
+    assert schema["additionalProperties"] is False and "short_title" in schema["properties"]
+    result = runner.invoke(cli, ["--records", str(folder), "new", "900001"])
+    assert result.exit_code == 0
+    assert runner.invoke(cli, ["--records", str(folder), "validate", "900001"]).exit_code == 0
+    again = runner.invoke(cli, ["--records", str(folder), "new", "900001"])
+    assert again.exit_code == 1 and "--force" in again.output

@@ -1,0 +1,116 @@
+"""Reading records: safe YAML, clear one-line errors naming file, field and reason."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import BUNDLED
+
+from citetool import store, yamlio
+from citetool.cli import cli
+from citetool.errors import CitetoolError
+
+SEED = (BUNDLED / "115325.yaml").read_text(encoding="utf-8")
+
+
+def write(folder, name, data):
+    path = folder / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "reason"),
+    [
+        ("a: &a [1]\nb: *a\n", None, "anchors and aliases are not allowed"),
+        ("!!python/object/apply:os.system ['true']\n", None, "tag"),
+        ("id: '1'\nid: '2'\n", "id", "duplicate key"),
+        (b"id: '\xff'\n", None, "not valid UTF-8"),
+        ("", None, "file is empty"),
+        ("- a\n- b\n", None, "not a list"),
+        ("id: [unclosed\n", None, "invalid YAML"),
+        (SEED.replace("short_title:", "shorttitle:"), "shorttitle",
+         "unknown field (did you mean 'short_title'?)"),
+        (SEED.replace("year: 1962", "year: nineteen"), "date.year", "valid integer"),
+        (SEED.replace("month: 3", "month: 13"), "date.month", "less than or equal to 12"),
+        (SEED.replace("day: 24", "day: 31").replace("month: 3", "month: 2"), "date",
+         "past the end of the month"),
+        (SEED.replace("short_title: Telegram on Ethnic Koreans",
+                      "short_title: One Two Three Four Five"), "short_title", "at most four"),
+        (SEED.replace("https://digitalarchive.wilsoncenter.org/document/115325",
+                      "https://x.org/{a b}"), "url", "http(s) URL"),
+        (SEED.replace("type: telegram", "type: tweet"), "type", "unknown document type"),
+        (SEED.replace("id: '115325'", "id: '999'"), "id", "does not match the file name"),
+    ],
+)
+def test_bad_input_one_clear_error(tmp_path, runner, content, field, reason):
+    path = write(tmp_path, "115325.yaml", content)
+    with pytest.raises(CitetoolError) as info:
+        store.load_path(path)
+    err = info.value
+    assert err.path == str(path)
+    assert err.field == field
+    assert reason in err.reason
+    result = runner.invoke(cli, ["--records", str(tmp_path), "cite", "115325"])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 30)]
+    path = write(tmp_path, "115325.yaml", "\n".join(lines) + "\n")
+    with pytest.raises(CitetoolError, match="aliases"):
+        store.load_path(path)
+
+
+def test_no_implicit_conversion():
+    data = yamlio.load_text("a: no\nb: 0115\nc: 1962-03-24\nd: ~\ne: 1.5\n", "x")
+    assert data == {"a": "no", "b": "0115", "c": "1962-03-24", "d": "~", "e": "1.5"}
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    path = write(tmp_path, "115325.yaml", b"\xef\xbb\xbf" + SEED.replace("\n", "\r\n").encode())
+    assert store.load_path(path).title.startswith("Telegram from")
+
+
+def test_oversized_file(tmp_path):
+    path = write(tmp_path, "115325.yaml", SEED + "#" * (yamlio.MAX_BYTES + 10))
+    with pytest.raises(CitetoolError, match="larger than the limit"):
+        store.load_path(path)
+
+
+def test_symlink_outside_the_folder_is_refused(tmp_path):
+    outside = write(tmp_path, "outside.yaml", SEED)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    os.symlink(outside, folder / "115325.yaml")
+    with pytest.raises(CitetoolError, match="links outside"):
+        store.load(folder, "115325")
+
+
+def test_lookup_reads_one_file(folder, monkeypatch):
+    write(folder, "broken.yaml", "id: [\n")
+    opened = []
+    real_open = open
+
+    def spy(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
+    store.load(folder, "115325")
+    assert [p for p in opened if p.endswith(".yaml")] == [str(folder / "115325.yaml")]
+
+
+def test_dates_in_short_text_form():
+    from citetool.model import Date
+
+    assert Date.model_validate("1962-03-24").parts() == [1962, 3, 24]
+    circa = Date.model_validate("1962~")
+    assert circa.circa and circa.parts() == [1962]
+    rng = Date.model_validate("1962-03/1962-05")
+    assert rng.until is not None and rng.until.parts() == [1962, 5]
+    with pytest.raises(ValueError):
+        Date.model_validate("1962-05/1962-03")
