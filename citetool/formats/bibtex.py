@@ -41,7 +41,9 @@ def escape(value: str, ascii_only: bool = False) -> str:
     if ascii_only and not out.isascii():
         from pylatexenc.latexencode import unicode_to_latex
 
-        out = unicode_to_latex(out, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False)
+        out = unicode_to_latex(
+            out, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
+        )
     return out
 
 

@@ -27,7 +27,8 @@ def csl_date(date: Date) -> dict[str, Any]:
 
 def csl_title(text: str, record: Record) -> str:
     """A title with its proper names in nocase spans, so no processor title-cases them."""
-    return protect.wrap(text, protect.spans(text, protect.record_phrases(record)), NOCASE_OPEN, NOCASE_CLOSE)
+    spans = protect.spans(text, protect.record_phrases(record))
+    return protect.wrap(text, spans, NOCASE_OPEN, NOCASE_CLOSE)
 
 
 def item(record: Record) -> dict[str, Any]:
