@@ -292,7 +292,7 @@ def schema() -> None:
 
 
 TEMPLATE = """\
-# yaml-language-server: $schema=https://citetool.invalid/record.schema.json
+# yaml-language-server: $schema=record.schema.json
 # A citetool record. Run `citetool schema` for every field and `citetool validate {id}`.
 id: '{id}'
 type: document            # telegram, memorandum, letter, record-of-conversation, ...

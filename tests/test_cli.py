@@ -146,3 +146,9 @@ def test_schema_and_new(runner, folder):
     assert runner.invoke(cli, ["--records", str(folder), "validate", "900001"]).exit_code == 0
     again = runner.invoke(cli, ["--records", str(folder), "new", "900001"])
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_committed_schema_is_current(runner):
+    """records/record.schema.json (which records name for editors) is what `schema` prints."""
+    committed = json.loads((HERE.parent / "records" / "record.schema.json").read_text())
+    assert committed == json.loads(runner.invoke(cli, ["schema"]).output)
