@@ -9,11 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Date, DatePoint, Organization, Person, Record
+from .chicago import MONTHS
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
 
 def plain_name(agent: Person | Organization) -> str:
