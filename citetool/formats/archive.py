@@ -12,7 +12,6 @@ from ..model import Date, DatePoint, Organization, Person, Record
 from .chicago import MONTHS
 
 
-
 def plain_name(agent: Person | Organization) -> str:
     """A name in reading order as the archive writes it ('Shen Zhihua', 'Jeffrey Wang')."""
     if isinstance(agent, Organization):
