@@ -267,18 +267,17 @@ def show(record_id: str, fmt: str) -> None:
     """Show one validated record."""
     import json
 
-    from . import yamlio
 
     try:
         record = store.load(_folder(), record_id)
     except CitetoolError as exc:
         _fail(exc)
-    data = record.model_dump(mode="json", exclude_defaults=True)
-    data["id"] = record.id
     if fmt == "json":
+        data = record.model_dump(mode="json", exclude_defaults=True)
+        data = {"id": record.id, **data}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(yamlio.dump(data), nl=False)
+        click.echo(store.to_yaml(record, header=False), nl=False)
 
 
 @cli.command()
@@ -328,9 +327,79 @@ def new(record_id: str, force: bool) -> None:
         store.check_id(record_id)
         path = _folder() / f"{record_id}.yaml"
         fsio.write_atomic(path, TEMPLATE.format(id=record_id), force=force)
+        store.ensure_schema(path.parent)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(str(path))
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False,
+                                                                  allow_dash=True))
+@click.option("--from", "fmt", type=click.Choice(["page", "bibtex", "csl-json"]),
+              help="Input format (default: from the file name, else the content).")
+@click.option("--dry-run", is_flag=True, help="Print the records as YAML; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite records that already exist.")
+def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool) -> None:
+    """Import archive pages, BibTeX/BibLaTeX or CSL-JSON files ('-' for stdin) as records."""
+    from . import fsio, importers
+
+    try:
+        folder = _folder()
+        if not dry_run and not folder.is_dir():
+            raise CitetoolError(str(folder), "records folder does not exist")
+    except CitetoolError as exc:
+        _fail(exc)
+    failures = written = 0
+    shown: list[str] = []
+    for name in files:
+        label = "<stdin>" if name == "-" else name
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else _read_input(name)
+            outcomes = importers.run(importers.decode(data, label), label, fmt)
+        except CitetoolError as exc:
+            if isinstance(exc, UsageError):
+                _fail(exc)
+            outcomes = [importers.Outcome(error=exc)]
+        for outcome in outcomes:
+            try:
+                if outcome.error is not None:
+                    raise outcome.error
+                where = f"{label}#{outcome.raw.get('id', '?')}"  # type: ignore[union-attr]
+                record = store.validate(outcome.raw, where)
+                if outcome.kept_in_notes:
+                    click.echo(f"{where}: kept in notes (no field for them): "
+                               + ", ".join(outcome.kept_in_notes), err=True)
+                text = store.to_yaml(record)
+                if dry_run:
+                    shown.append(text)
+                    continue
+                with fsio.locked(folder):
+                    fsio.write_atomic(folder / f"{record.id}.yaml", text, force=force)
+                    store.ensure_schema(folder)
+                written += 1
+                click.echo(f"imported {record.id} -> {folder / (record.id + '.yaml')}", err=True)
+            except CitetoolError as exc:
+                failures += 1
+                click.echo(f"citetool: {exc}", err=True)
+    if shown:
+        click.echo("---\n".join(shown), nl=False)
+    if failures:
+        click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
+                   f"{'written' if not dry_run else 'shown'}", err=True)
+        sys.exit(1)
+
+
+def _read_input(name: str) -> bytes:
+    from .importers import MAX_BYTES
+
+    try:
+        with open(name, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise CitetoolError(name, "is a folder, not a file") from None
+    except OSError as exc:
+        raise CitetoolError(name, exc.strerror or "cannot be read") from None
 
 
 def main() -> None:

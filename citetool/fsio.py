@@ -1,12 +1,41 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then rename."""
+"""Atomic file writes: a temporary file in the same folder, fsync, then rename or link."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import CitetoolError
+
+LOCK_NAME = ".citetool.lock"
+
+
+def _exists(path: Path) -> CitetoolError:
+    return CitetoolError(str(path), "already exists (use --force to overwrite)")
+
+
+def _publish(tmp: str, path: Path, force: bool) -> None:
+    """Put the finished temporary file in place: replace, or create only if absent."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        # link() fails if the target exists, so no check-then-write race can overwrite it
+        os.link(tmp, path)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if path.exists():  # a file system without hard links: check, then rename
+            raise _exists(path) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 def write_atomic(path: Path, data: str, force: bool = False) -> None:
@@ -16,7 +45,7 @@ def write_atomic(path: Path, data: str, force: bool = False) -> None:
     """
     path = Path(path)
     if path.exists() and not force:
-        raise CitetoolError(str(path), "already exists (use --force to overwrite)")
+        raise _exists(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -27,14 +56,41 @@ def write_atomic(path: Path, data: str, force: bool = False) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if not force and path.exists():
-            raise CitetoolError(str(path), "already exists (use --force to overwrite)")
-        os.replace(tmp, path)
+        _publish(tmp, path, force)
+        _sync_folder(folder)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise CitetoolError(str(path), exc.strerror or "cannot be written") from None
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX needs the folder synced too)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the records folder's lock: concurrent imports write one after the other."""
+    import fcntl
+
+    try:
+        fd = os.open(Path(folder) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise CitetoolError(str(folder), exc.strerror or "cannot be locked") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -45,7 +45,7 @@ DOCUMENT_TYPES = (
 )
 DocumentType = Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n]")
 
@@ -57,6 +57,8 @@ def _clean_line(value: str) -> str:
         raise ValueError("must not be empty")
     if _CONTROL.search(value) or _LINE_BREAK.search(value):
         raise ValueError("must be one line of text without control characters")
+    if not any(c.isalnum() for c in value):
+        raise ValueError("must contain a letter or a digit")
     return value
 
 
@@ -200,8 +202,11 @@ class Source(_Strict):
         None, description="Pages or folios: '4-6', '12', 'l. 34', 'khuu 74-81'."
     )
     collection: Line | None = Field(None, description="The collection or fond, if any.")
+    reprinted_in: Line | None = Field(
+        None, description="Where the document was reprinted, as the archive states it."
+    )
 
-    _clean = field_validator("repository", "call_number", "pages", "collection")(
+    _clean = field_validator("repository", "call_number", "pages", "collection", "reprinted_in")(
         lambda cls, v: None if v is None else _clean_line(v)
     )
 

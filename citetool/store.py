@@ -40,7 +40,7 @@ def check_id(record_id: str) -> str:
         shown = record_id.replace("\x00", "\\0")
         raise CitetoolError(
             None,
-            f"malformed id {shown!r}: use letters, digits, '.', '_' or '-' (at most 64), "
+            f"malformed id {shown!r}: use letters, digits, '.', '_' or '-' (at most 128), "
             "starting with a letter or digit",
         )
     return record_id
@@ -150,3 +150,32 @@ def load_path(path: Path) -> Record:
 def load(folder: Path, record_id: str) -> Record:
     """Read and validate the record with this id (one file read)."""
     return load_path(path_for(folder, record_id))
+
+
+SCHEMA_LINE = "# yaml-language-server: $schema=record.schema.json\n"
+
+
+def to_yaml(record: Record, header: bool = True) -> str:
+    """A record as stable YAML: the model's key order, block style, defaults left out."""
+    from . import yamlio
+
+    data = record.model_dump(mode="json", exclude_defaults=True)
+    data = {"id": record.id, **{k: v for k, v in data.items() if k != "id"}}
+    return (SCHEMA_LINE if header else "") + yamlio.dump(data)
+
+
+def ensure_schema(folder: Path) -> None:
+    """Write record.schema.json beside the records if it is missing (editors read it)."""
+    import json
+
+    from . import fsio
+    from .model import Record
+
+    target = Path(folder) / "record.schema.json"
+    if target.exists():
+        return
+    text = json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        fsio.write_atomic(target, text)
+    except CitetoolError:
+        pass  # a helper for editors; its absence must not stop the real work

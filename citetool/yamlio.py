@@ -52,10 +52,10 @@ def _check_nodes(root: yaml.Node, path: str) -> None:
             stack.extend(node.value)
 
 
-def decode(data: bytes, path: str) -> str:
-    """Decode a record file's bytes: UTF-8, with or without a byte-order mark."""
-    if len(data) > MAX_BYTES:
-        raise CitetoolError(path, f"file is larger than the limit of {MAX_BYTES} bytes")
+def decode(data: bytes, path: str, limit: int = MAX_BYTES) -> str:
+    """Decode a file's bytes: UTF-8, with or without a byte-order mark, within a size limit."""
+    if len(data) > limit:
+        raise CitetoolError(path, f"file is larger than the limit of {limit} bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

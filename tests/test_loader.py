@@ -114,3 +114,14 @@ def test_dates_in_short_text_form():
     assert rng.until is not None and rng.until.parts() == [1962, 5]
     with pytest.raises(ValueError):
         Date.model_validate("1962-05/1962-03")
+
+
+def test_a_field_of_punctuation_only_is_refused():
+    import pytest
+
+    from citetool import store
+    from citetool.errors import CitetoolError
+
+    raw = {"id": "x1", "title": "Note", "short_title": "Note", "archive": "."}
+    with pytest.raises(CitetoolError, match="archive: must contain a letter or a digit"):
+        store.validate(raw, "x1.yaml")

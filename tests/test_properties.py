@@ -20,9 +20,10 @@ TEXT = st.text(
     ),
     min_size=1,
     max_size=40,
-).map(str.strip).filter(bool)
+).map(str.strip).filter(lambda s: any(c.isalnum() for c in s))
 WORDS = st.lists(st.from_regex(r"[A-Za-zÀ-ž'&%$#_{}~^\\-]{1,12}", fullmatch=True),
-                 min_size=1, max_size=8).map(" ".join)
+                 min_size=1, max_size=8).map(" ".join).filter(
+                     lambda s: any(c.isalnum() for c in s))
 PERSON = st.builds(
     dict,
     family=WORDS,

@@ -70,6 +70,7 @@ def item(record: Record) -> dict[str, Any]:
             custom[key] = [csl_name(a) for a in agents]
     for key, value in (
         ("repository", src.repository),
+        ("reprinted-in", src.reprinted_in),
         ("source-statement", record.source_statement),
         ("original-languages", record.original_languages),
         ("funders", record.funders),

@@ -1,0 +1,194 @@
+"""What every importer needs: names into agents, language names into codes, archive dates."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import CitetoolError
+
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+# Language names as the archive writes them, to BCP 47 codes.
+LANGUAGES = {
+    "english": "en", "russian": "ru", "chinese": "zh", "korean": "ko", "japanese": "ja",
+    "german": "de", "french": "fr", "polish": "pl", "czech": "cs", "slovak": "sk",
+    "hungarian": "hu", "romanian": "ro", "bulgarian": "bg", "serbian": "sr", "croatian": "hr",
+    "serbo-croatian": "sh", "slovenian": "sl", "albanian": "sq", "mongolian": "mn",
+    "vietnamese": "vi", "spanish": "es", "portuguese": "pt", "italian": "it", "arabic": "ar",
+    "persian": "fa", "farsi": "fa", "hebrew": "he", "turkish": "tr", "ukrainian": "uk",
+    "georgian": "ka", "armenian": "hy", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
+    "finnish": "fi", "swedish": "sv", "norwegian": "no", "danish": "da", "dutch": "nl",
+    "greek": "el", "hindi": "hi", "urdu": "ur", "indonesian": "id", "khmer": "km", "lao": "lo",
+    "thai": "th", "burmese": "my", "macedonian": "mk", "belarusian": "be", "kazakh": "kk",
+}  # fmt: skip
+LANGUAGE_NAMES = {code: name.title() for name, code in LANGUAGES.items()}
+
+# Words that make a name an organization rather than a person.
+_ORG_WORDS = re.compile(
+    r"\b(?:Ministry|Ministries|Embassy|Embassies|Consulate|Committee|Commission|Council|"
+    r"Department|Office|Bureau|Agency|Party|Government|Secretariat|Presidium|Politburo|"
+    r"Directorate|Administration|Institute|Archive|Archives|Library|Project|Program|Programme|"
+    r"Center|Centre|Foundation|University|Academy|Association|Union|League|Front|Army|Navy|"
+    r"Command|Headquarters|Mission|Delegation|Legation|Section|Division|Staff|Service|Services|"
+    r"Society|Congress|Assembly|Cabinet|Court|Bank|Corporation|Company|Board|Group|Federation|"
+    r"Organization|Organisation|Republic|Kingdom|State|States|Nations|Station|Authority|"
+    r"Chancellery|Secretary|Soviet|Forces|Inc|Ltd|Team|Network|Fund|Trust|Senate|House)\b"
+)
+_ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,}$")
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "des", "la",
+              "le", "ten", "ter", "vom", "zu", "dos", "das", "y"}
+_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
+# Romanized Chinese, Korean and Vietnamese family names, written first ("Shen Zhihua",
+# "Kim Il Sung"). Names also common as English given names ("Lee") are left out.
+_EAST_ASIAN_FAMILY = set(
+    "Bai Cai Cao Chai Chang Chen Cheng Chiang Chou Chu Cui Dai Deng Ding Dong Du Duan Fan Fang "
+    "Feng Fu Gao Ge Gong Gu Guan Guo Han Hao He Hou Hu Hua Huang Ji Jia Jiang Jin Kang Kong "
+    "Lai Lei Li Liang Liao Lin Liu Long Lu Luo Lü Ma Mao Meng Mo Nie Pan Peng Qi Qian Qiao Qin "
+    "Qiu Ren Ruan Shao Shen Shi Song Su Sun Tan Tang Tao Tian Wan Wang Wei Wen Wu Xi Xia Xiang "
+    "Xiao Xie Xiong Xu Xue Yan Yang Yao Ye Yin Yu Yuan Zeng Zhai Zhang Zhao Zheng Zhong Zhou "
+    "Zhu Zhuang Zou Kim Pak Park Ri Rhee Yi Choe Choi Jong Jeong Jung Chong Cho Yun Yoon "
+    "Jang Chang Im Lim Ryu Yu O Oh Hwang Kwon Ahn An Hong Jeon Chon Ko Go Mun Moon Son Bae Paek "
+    "Baek Ho Heo Nam No Noh Ha Kwak Cha Ju Joo U Woo Min Na Chae Won Chun Pyon Hyon Hyun Sin "
+    "Shin Nguyen Tran Le Pham Hoang Phan Vu Vo Dang Bui Do Ngo Duong Ly Lee "
+    "Tanaka Suzuki Sato Takahashi Watanabe Ito Yamamoto Nakamura Kobayashi Kato Yoshida Yamada "
+    "Sasaki Matsumoto Inoue Kimura Hayashi Shimizu Yamaguchi Mori Abe Ikeda Hashimoto Ishikawa "
+    "Ogawa Okada Fujita Goto Hasegawa Murakami Kondo Ishii Saito Sakamoto Endo Aoki Fujii "
+    "Nishimura Fukuda Ota Miura Fujiwara Okamoto Matsuda Nakagawa Nakano Harada Ono Tamura "
+    "Takeuchi Kaneko Wada Nakayama Ishida Ueda Morita Hara Shibata Sakai Miyazaki Miyamoto "
+    "Takeda Murata Ueno Kishi Nakasone Ohira Miyazawa Kaifu Takeshita Hatoyama Yoshino Shiina "
+    "Ohno Togo Shigemitsu Kono Miki Sato".split()
+)
+_ROMAJI = re.compile(r"(?:(?:[kgsztdnhbpmyrwf]|sh|ch|ts|j)?y?[aeiou]|n)+")
+_NAME_SPLIT = re.compile(r"\s*,\s*(?:and\s+|with\s+)?|\s+(?:and|with|&)\s+")
+
+
+def is_org(text: str) -> bool:
+    """Whether a name reads as an organization ('the Ministry of ...', 'NKIDP')."""
+    words = text.split()
+    return bool(
+        _ORG_WORDS.search(text)
+        or text.lower().startswith("the ")
+        or (len(words) == 1 and _ACRONYM.match(text))
+    )
+
+
+def agent(text: str) -> dict[str, Any]:
+    """One name as the record model has it: {'org': ...} or person parts."""
+    text = " ".join(text.split()).strip(" .,;:")
+    if is_org(text):
+        return {"org": re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)}
+    words = text.split()
+    suffix = None
+    if len(words) > 1 and words[-1] in _SUFFIXES:
+        suffix = words.pop()
+    if len(words) == 1:
+        out: dict[str, Any] = {"family": words[0]}
+    elif len(words) <= 3 and family_first(words[0], " ".join(words[1:])):
+        out = {"family": words[0], "given": " ".join(words[1:]), "family_first": True}
+    else:
+        cut = len(words) - 1
+        while cut > 1 and words[cut - 1] in _PARTICLES:
+            cut -= 1
+        out = {"given": " ".join(words[:cut]), "family": words[-1]}
+        if cut < len(words) - 1:
+            out["particle"] = " ".join(words[cut:-1])
+    if suffix:
+        out["suffix"] = suffix + "." if suffix in ("Jr", "Sr") else suffix
+    return out
+
+
+def agents(text: str) -> list[dict[str, Any]]:
+    """A list of names ('A, B and C', 'A with B') as agents."""
+    text = text.strip().rstrip(".")
+    if is_org(text) and not re.search(r"\band the\b|,", text):
+        return [agent(text)]
+    parts = [p for p in _NAME_SPLIT.split(text) if p and p.strip()]
+    return [agent(p) for p in parts]
+
+
+def language_code(name: str) -> str | None:
+    """'Chinese' -> 'zh'; None when the name is not known."""
+    return LANGUAGES.get(name.strip().lower())
+
+
+_DATE_POINT = re.compile(
+    r"(?:(?P<month>[A-Z][a-z]+)\s+(?:(?P<day>\d{1,2}),\s+)?)?(?P<year>\d{4})"
+)
+ARCHIVE_DATE = re.compile(
+    r"(?P<circa>c\.\s*|ca\.\s*|circa\s+)?"
+    r"(?P<start>(?:[A-Z][a-z]+\s+(?:\d{1,2},\s+)?)?\d{4})"
+    r"(?:\s*-\s*(?P<end>(?:[A-Z][a-z]+\s+(?:\d{1,2},\s+)?)?\d{4}))?"
+)
+
+
+def _point(text: str, where: str) -> dict[str, int]:
+    m = _DATE_POINT.fullmatch(text.strip())
+    if not m:
+        raise CitetoolError(where, f"cannot read the date {text!r}", "date")
+    out = {"year": int(m["year"])}
+    if m["month"]:
+        month = m["month"].lower()
+        if month not in MONTHS:
+            raise CitetoolError(where, f"unknown month {m['month']!r}", "date")
+        out["month"] = MONTHS.index(month) + 1
+    if m["day"]:
+        out["day"] = int(m["day"])
+    return out
+
+
+def archive_date(text: str, where: str) -> dict[str, Any]:
+    """'March 24, 1962', 'March 1962', '1962', 'c. 1962', 'May 1962 - June 1962' as a date."""
+    m = ARCHIVE_DATE.fullmatch(text.strip())
+    if not m:
+        raise CitetoolError(where, f"cannot read the date {text!r}", "date")
+    out: dict[str, Any] = _point(m["start"], where)
+    if m["end"]:
+        out["until"] = _point(m["end"], where)
+    if m["circa"]:
+        out["circa"] = True
+    return out
+
+
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|"
+    r"uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))+",
+)
+_KOREAN = re.compile(r"(?:[bcdghjklmnprstwy]{0,3}[aeiouy]{1,3}[kmlngp]{0,2})+")
+
+
+def _east_asian_given(given: str) -> bool:
+    """Whether a given name reads as romanized Chinese or Korean ('Zhihua', 'Il Sung')."""
+    parts = [p for p in re.split(r"[\s-]+", given.lower()) if p]
+    return bool(parts) and all(_PINYIN.fullmatch(p) or (len(p) <= 5 and _KOREAN.fullmatch(p))
+                               or _ROMAJI.fullmatch(p) for p in parts)
+
+
+def family_first(family: str, given: str | None) -> bool:
+    """Whether an inverted name ('Shen, Zhihua') is written family name first."""
+    if not re.search(r"[A-Za-z]", family + (given or "")):
+        return True  # Chinese, Japanese or Korean script
+    return family in _EAST_ASIAN_FAMILY and given is not None and _east_asian_given(given)
+
+
+def extra_phrases(phrases: list[str], raw: dict[str, Any]) -> list[str]:
+    """Of the phrases a title protects, those its names and hyphen rule do not explain."""
+    from ..protect import _HYPHENATED_NAME
+
+    names: set[str] = set()
+    for key in ("authors", "recipients", "translators", "obtained_by", "contributed_by"):
+        for a in raw.get(key, []):
+            if "org" in a:
+                names.add(a["org"])
+            elif a.get("given"):
+                family = " ".join(p for p in (a.get("particle"), a["family"]) if p)
+                names |= {f"{a['given']} {family}", f"{family} {a['given']}"}
+    out = []
+    for phrase in phrases:
+        if phrase.strip() and phrase not in names and phrase not in out and not (
+                _HYPHENATED_NAME.fullmatch(phrase)):
+            out.append(phrase)
+    return out
