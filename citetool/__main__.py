@@ -1,0 +1,5 @@
+"""Run citetool as `python -m citetool`."""
+
+from .cli import main
+
+main()
