@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -17,7 +17,10 @@ from .errors import CitetoolError, UsageError
 from .formats import DEFAULT_STYLE, STYLES
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .model import Record
+
+PROGRESS_MIN = 300  # records; smaller batches finish before a bar would help
 
 
 def _fail(exc: CitetoolError) -> NoReturn:
@@ -51,15 +54,36 @@ STYLE_OPTION = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Records folder (default: $CITETOOL_RECORDS, else the bundled records).",
 )
+@click.option("--no-cache", is_flag=True,
+              help="Read and validate every record; neither use nor fill the cache.")
 @click.version_option(__version__, prog_name="citetool")
 @click.pass_context
-def cli(ctx: click.Context, records: Path | None) -> None:
+def cli(ctx: click.Context, records: Path | None, no_cache: bool) -> None:
     """Citations and metadata for archival documents, from validated YAML records."""
-    ctx.obj = records
+    ctx.obj = {"records": records, "cache": not no_cache}
+
+
+def _options() -> dict[str, object]:
+    return click.get_current_context().find_root().obj or {"records": None, "cache": True}
 
 
 def _folder() -> Path:
-    return store.records_dir(click.get_current_context().find_root().obj)
+    return store.records_dir(_options()["records"])  # type: ignore[arg-type]
+
+
+def _cache() -> Cache | None:
+    from .cache import Cache
+
+    return Cache.open(enabled=bool(_options()["cache"]))
+
+
+def _progress(total: int, label: str) -> Any:
+    """A progress bar on stderr for big batches at a terminal; nothing when piped."""
+    import contextlib
+
+    if total < PROGRESS_MIN or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return click.progressbar(length=total, label=label, file=sys.stderr)
 
 
 @cli.command()
@@ -68,12 +92,13 @@ def _folder() -> Path:
 @click.option("--page", "-p", help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
 def cite(ids: tuple[str, ...], style: str, page: str | None) -> None:
     """Print citations of the records ID... in the order given."""
-    from . import formats
+    from . import batch, formats
 
     try:
         folder = _folder()
-        records = [store.load(folder, i) for i in ids]
         chosen = formats.get(style)
+        cache = _cache()
+        records = [batch.one(store.path_for(folder, i), cache) for i in ids]
         text = chosen.render(records, page)
     except CitetoolError as exc:
         _fail(exc)
@@ -88,28 +113,32 @@ def _is_path(arg: str) -> bool:
 @click.argument("targets", nargs=-1, shell_complete=_complete_ids)
 def validate(targets: tuple[str, ...]) -> None:
     """Validate the given records (ids or paths), or all of them."""
+    from . import batch
+
+    bad = 0
+    paths: list[Path] = []
     try:
         folder = None if targets and all(_is_path(t) for t in targets) else _folder()
     except CitetoolError as exc:
         _fail(exc)
-    if targets:
-        paths: list[Path | str] = [Path(t) if _is_path(t) else t for t in targets]
-    else:
-        paths = list(store.all_paths(folder)) if folder else []
-    bad = 0
-    for item in paths:
+    if not targets:
+        paths = store.all_paths(folder)  # type: ignore[arg-type]
+    for target in targets:
         try:
-            if isinstance(item, Path):
-                store.load_path(item)
-            else:
-                store.load(folder, item)  # type: ignore[arg-type]
+            paths.append(Path(target) if _is_path(target) else store.path_for(folder, target))
         except CitetoolError as exc:
             bad += 1
             click.echo(str(exc), err=True)
+    total = len(targets) or len(paths)
+    with _progress(len(paths), "validating") as bar:
+        for loaded in batch.load(paths, (), _cache(), progress=bar and bar.update):
+            if loaded.error is not None:
+                bad += 1
+                click.echo(str(loaded.error), err=True)
     if bad:
-        click.echo(f"citetool: {bad} of {len(paths)} records are invalid", err=True)
+        click.echo(f"citetool: {bad} of {total} records are invalid", err=True)
         sys.exit(1)
-    click.echo(f"{len(paths)} records valid")
+    click.echo(f"{total} records valid")
 
 
 # --- selection and filters shared by export and list ---------------------------------------
@@ -143,6 +172,7 @@ def _date_bound(value: str | None, name: str) -> list[int] | None:
 
 
 def _matches(record: Record, opts: dict[str, object]) -> bool:
+    """Whether a record passes the filters other than --query."""
     from .formats.archive import plain_name
 
     if opts.get("doc_type") and record.type != opts["doc_type"]:
@@ -163,21 +193,21 @@ def _matches(record: Record, opts: dict[str, object]) -> bool:
         needle = str(opts["author"]).casefold()
         if not any(needle in plain_name(a).casefold() for a in record.authors):
             return False
-    if opts.get("query"):
-        needle = str(opts["query"]).casefold()
-        hay = " ".join(
-            [record.title, record.summary or "", record.source.call_number or ""]
-            + [plain_name(a) for a in record.names]
-        ).casefold()
-        if needle not in hay:
-            return False
     return True
 
 
-def _select(
-    ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invalid: bool
-) -> list[Record]:
-    """Load the chosen records (ids, or all), apply filters, report problems."""
+_RECORD_FILTERS = ("doc_type", "language", "since", "until", "author")
+
+
+def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invalid: bool,
+            styles: tuple[Any, ...] = (), label: str = "reading") -> list[Any]:
+    """The chosen records' cache entries (ids, or all), filtered; report problems.
+
+    Entries come from the cache where fresh; only what --query or the other filters need is
+    looked at, so a query over many records reads no YAML and builds no record.
+    """
+    from . import batch
+
     folder = _folder()
     opts = dict(opts)
     opts["since"] = _date_bound(opts.get("since"), "since")  # type: ignore[arg-type]
@@ -189,23 +219,36 @@ def _select(
             for line in sys.stdin
             if line.strip() and not line.lstrip().startswith("#")
         ]
-    filtering = any(opts.get(k) for k in ("doc_type", "language", "since", "until", "author",
-                                          "query"))
-    if not chosen and (all_ or filtering):
-        chosen = list(store.all_ids(folder))
+    by_record = any(opts.get(k) for k in _RECORD_FILTERS)
+    if not chosen and (all_ or by_record or opts.get("query")):
+        paths = store.all_paths(folder)
     elif not chosen:
         raise UsageError(None, "give record ids, '-' to read them from stdin, or --all")
-    records, problems = [], []
+    else:
+        paths = []
+    problems: list[CitetoolError] = []
     for rid in chosen:
         try:
-            records.append(store.load(folder, rid))
+            paths.append(store.path_for(folder, rid))
         except CitetoolError as exc:
             problems.append(exc)
+    needle = str(opts["query"]).casefold() if opts.get("query") else None
+    kept = []
+    with _progress(len(paths), label) as bar:
+        for loaded in batch.load(paths, styles, _cache(), progress=bar and bar.update):
+            if loaded.error is not None:
+                problems.append(loaded.error)
+            elif needle is not None and needle not in loaded.entry.search:  # type: ignore[union-attr]
+                continue
+            elif by_record and not _matches(loaded.record(), opts):
+                continue
+            else:
+                kept.append(loaded)
     for exc in problems:
         click.echo(("skipped: " if skip_invalid else "") + str(exc), err=True)
     if problems and not skip_invalid:
         raise CitetoolError(None, f"{len(problems)} record(s) could not be read; nothing written")
-    return [r for r in records if _matches(r, opts)]
+    return kept
 
 
 @cli.command()
@@ -223,9 +266,12 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
     from . import formats, fsio
 
     try:
-        records = _select(ids, all_, opts, skip_invalid)
-        records.sort(key=lambda r: r.id)
-        text = formats.get(style).export(records)
+        chosen = formats.get(style)
+        if output is not None and output.exists() and not force:
+            fsio.write_atomic(output, "", force=False)  # fails early: exists, no --force
+        loaded = _select(ids, all_, opts, skip_invalid, (chosen,), "exporting")
+        loaded.sort(key=lambda item: item.id)
+        text = chosen.join([item.entry.renders[chosen.name] for item in loaded], export=True)
         if output is None:
             click.echo(text)
         else:
@@ -241,22 +287,23 @@ def list_(as_json: bool, **opts: object) -> None:
     """List records: id, date, short title and authors."""
     import json
 
-    from .formats.archive import archive_date, plain_name
+    from .batch import LIST_KEY
 
     try:
-        records = _select((), True, opts, skip_invalid=True)
+        loaded = _select((), True, opts, skip_invalid=True, label="listing")
     except CitetoolError as exc:
         _fail(exc)
-    for r in records:
-        authors = "; ".join(plain_name(a) for a in r.authors)
-        date = r.date.iso() if r.date else ""
+    lines = []
+    for item in loaded:
+        rid, iso, shown, short, authors, kind = item.entry.renders[LIST_KEY]
         if as_json:
-            row = {"id": r.id, "date": date, "short_title": r.short_title, "authors": authors,
-                   "type": r.type}
-            click.echo(json.dumps(row, ensure_ascii=False))
+            row = {"id": rid, "date": iso, "short_title": short, "authors": authors,
+                   "type": kind}
+            lines.append(json.dumps(row, ensure_ascii=False))
         else:
-            shown = archive_date(r.date) or "undated"
-            click.echo(f"{r.id:<10} {shown:<20} {r.short_title:<32} {authors}")
+            lines.append(f"{rid:<10} {shown:<20} {short:<32} {authors}")
+    if lines:
+        click.echo("\n".join(lines))
 
 
 @cli.command()

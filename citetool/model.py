@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = "1"
+from .plain import DateMethods, RecordMethods
 
 DOCUMENT_TYPES = (
     "agreement",
@@ -114,7 +114,7 @@ Agent = Annotated[
 ]
 
 
-class DatePoint(_Strict):
+class DatePoint(_Strict, DateMethods):
     """A calendar date that may stop at the year or the month."""
 
     year: int = Field(ge=1, le=9999, description="Year (four digits).")
@@ -131,18 +131,6 @@ class DatePoint(_Strict):
                 raise ValueError(f"day {self.day} is past the end of the month ({last})")
         return self
 
-    def parts(self) -> list[int]:
-        """The date as CSL date-parts: [year], [year, month] or [year, month, day]."""
-        return [p for p in (self.year, self.month, self.day) if p is not None]
-
-    def iso(self) -> str:
-        """The date in ISO 8601, as precise as it is known."""
-        out = f"{self.year:04d}"
-        if self.month is not None:
-            out += f"-{self.month:02d}"
-        if self.day is not None:
-            out += f"-{self.day:02d}"
-        return out
 
 
 _ISO_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -214,7 +202,7 @@ class Source(_Strict):
 _URL = re.compile(r"^https?://[^\s{}<>\"\\^`|]+$")
 
 
-class Record(_Strict):
+class Record(_Strict, RecordMethods):
     """One archival document and everything needed to cite it."""
 
     id: str = Field(
@@ -324,13 +312,3 @@ class Record(_Strict):
             raise ValueError("must not contain control characters")
         return value or None
 
-    @property
-    def names(self) -> list[Person | Organization]:
-        """Every agent the record names, in every role."""
-        return [
-            *self.authors,
-            *self.recipients,
-            *self.translators,
-            *self.obtained_by,
-            *self.contributed_by,
-        ]

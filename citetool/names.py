@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from .model import Organization, Person
+from typing import TYPE_CHECKING
 
-Agent = Person | Organization
+from .plain import is_org
+
+if TYPE_CHECKING:
+    from .model import Organization, Person
+
+    Agent = Person | Organization
+
 
 
 def csl_name(agent: Agent) -> dict[str, object]:
     """A CSL-JSON name object: parts for persons, a literal for organizations."""
-    if isinstance(agent, Organization):
+    if is_org(agent):
         return {"literal": agent.org}
     out: dict[str, object] = {"family": agent.family}
     if agent.given:

@@ -44,11 +44,11 @@ def wrap(title: str, protected: list[Span], before: str, after: str) -> str:
 
 def record_phrases(record: Record) -> list[str]:
     """What a record's titles keep as written: its keep_case list and the names it gives."""
-    from .model import Organization
+    from .plain import is_org
 
     phrases = list(record.keep_case)
     for agent in record.names:
-        if isinstance(agent, Organization):
+        if is_org(agent):
             phrases.append(agent.org)
         elif agent.given:
             family = " ".join(p for p in (agent.particle, agent.family) if p)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .model import Record
 
 ENV_RECORDS = "CITETOOL_RECORDS"
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 def bundled_records() -> Path:

@@ -37,3 +37,9 @@ def folder(tmp_path):
     target.mkdir()
     (target / "115325.yaml").write_bytes((BUNDLED / "115325.yaml").read_bytes())
     return target
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty cache, never the user's."""
+    monkeypatch.setenv("CITETOOL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 
@@ -26,12 +26,26 @@ class Style:
     name: str
     help: str
     target: str  # "module:function", imported on first use
+    piece_target: str = ""  # pieces:function giving one record's cacheable output
+    join_target: str = "lines"  # pieces:function joining pieces (no renderer needed)
     export_target: str | None = None  # a different renderer for whole bibliographies
     separator: str = "\n"  # between the outputs of several records in `cite`
 
     def _load(self, target: str) -> Renderer:
         module, _, func = target.partition(":")
         return getattr(importlib.import_module(f"{__name__}.{module}"), func)
+
+    def piece(self, record: Record) -> Any:
+        """One record's output as plain data (what the cache keeps)."""
+        from . import pieces
+
+        return getattr(pieces, self.piece_target)(record)
+
+    def join(self, pieces: Sequence[Any], export: bool = False) -> str:
+        """Pieces joined as `cite` (in order) or `export` (as the style orders them) prints."""
+        from . import pieces as module
+
+        return getattr(module, self.join_target)(pieces, export)
 
     def render(self, records: Sequence[Record], page: str | None = None) -> str:
         """Render records in the order given (`cite`)."""
@@ -47,18 +61,24 @@ class Style:
 STYLES: dict[str, Style] = {
     s.name: s
     for s in (
-        Style("chicago-note", "Chicago full note (CMOS 18)", "chicago:render_note"),
-        Style("chicago-short", "Chicago short note", "chicago:render_short"),
+        Style("chicago-note", "Chicago full note (CMOS 18)", "chicago:render_note", "note"),
+        Style("chicago-short", "Chicago short note", "chicago:render_short", "short_note"),
         Style(
             "chicago-bibliography",
             "Chicago bibliography entry",
             "chicago:render_bibliography",
+            "bibliography",
+            "sorted_lines",
             export_target="chicago:render_sorted_bibliography",
         ),
-        Style("archive", "the archive's recommended citation and URL", "archive:render"),
-        Style("bibtex", "classic BibTeX @misc entries", "bibtex:render_bibtex"),
-        Style("biblatex", "BibLaTeX @misc entries (biber)", "bibtex:render_biblatex"),
-        Style("csl-json", "CSL-JSON array (pandoc, Zotero, citeproc)", "csljson:render"),
+        Style("archive", "the archive's recommended citation and URL", "archive:render",
+              "archive"),
+        Style("bibtex", "classic BibTeX @misc entries", "bibtex:render_bibtex", "bibtex",
+              "entries"),
+        Style("biblatex", "BibLaTeX @misc entries (biber)", "bibtex:render_biblatex",
+              "biblatex", "entries"),
+        Style("csl-json", "CSL-JSON array (pandoc, Zotero, citeproc)", "csljson:render",
+              "csl_item", "json_array"),
     )
 }
 DEFAULT_STYLE = "chicago-note"

@@ -7,14 +7,18 @@ has curly quotes with the comma inside and a zero-padded day.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..model import Date, DatePoint, Organization, Person, Record
+from ..plain import is_org
 from .chicago import MONTHS
+
+if TYPE_CHECKING:
+    from ..model import Date, DatePoint, Organization, Person, Record
 
 
 def plain_name(agent: Person | Organization) -> str:
     """A name in reading order as the archive writes it ('Shen Zhihua', 'Jeffrey Wang')."""
-    if isinstance(agent, Organization):
+    if is_org(agent):
         return agent.org
     family = " ".join(p for p in (agent.particle, agent.family) if p)
     parts = [family, agent.given] if agent.family_first else [agent.given, family]

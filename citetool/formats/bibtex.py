@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import protect
-from ..model import Organization, Person, Record
+from ..plain import is_org
+
+if TYPE_CHECKING:
+    from ..model import Organization, Person, Record
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -62,7 +66,7 @@ def _protected_title(title: str, record: Record, ascii_only: bool) -> str:
 
 def _name(agent: Person | Organization, ascii_only: bool) -> str:
     """One name for a BibTeX name list: 'Family, Given' or a braced organization."""
-    if isinstance(agent, Organization):
+    if is_org(agent):
         return "{" + escape(agent.org, ascii_only) + "}"
     family = " ".join(p for p in (agent.particle, agent.family) if p)
     parts = [escape(family, ascii_only)]
@@ -124,7 +128,7 @@ def _and(agents: Sequence[Person | Organization]) -> str:
 def _titleaddon(record: Record) -> str:
     parts = []
     for agent in record.recipients:
-        if isinstance(agent, Organization):
+        if is_org(agent):
             article = "" if agent.org.lower().startswith("the ") else "the "
             parts.append(article + "{" + escape(agent.org) + "}")
         else:
@@ -150,7 +154,7 @@ def base_key(record: Record) -> str:
     lead = record.authors or record.translators
     if lead:
         first = lead[0]
-        source = first.org if isinstance(first, Organization) else first.family
+        source = first.org if is_org(first) else first.family
     else:
         source = " ".join(record.title.split()[:3])
     ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
@@ -163,7 +167,11 @@ def base_key(record: Record) -> str:
 
 def keys(records: Sequence[Record]) -> list[str]:
     """Unique keys for an export: repeated keys all get a, b, c ... in order."""
-    bases = [base_key(r) for r in records]
+    return unique_keys([base_key(r) for r in records])
+
+
+def unique_keys(bases: Sequence[str]) -> list[str]:
+    """Base keys made unique: every key that repeats gets a, b, c ... in order."""
     counts: dict[str, int] = {}
     for key in bases:
         counts[key] = counts.get(key, 0) + 1
@@ -233,6 +241,11 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
 
 
 def _write(records: Sequence[Record], fields_of: object) -> str:
+    return write_entries(list(zip(keys(records), records, strict=True)), fields_of)
+
+
+def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str:
+    """Entries under the given keys, written by bibtexparser, a blank line between them."""
     import bibtexparser
     from bibtexparser.library import Library
     from bibtexparser.model import Entry, Field
@@ -245,7 +258,7 @@ def _write(records: Sequence[Record], fields_of: object) -> str:
     fmt.block_separator = "\n"
     entries = [
         Entry("misc", key, [Field(k, v) for k, v in fields_of(record)])  # type: ignore[operator]
-        for key, record in zip(keys(records), records, strict=True)
+        for key, record in keyed
     ]
     return bibtexparser.write_string(
         Library(entries), unparse_stack=[], bibtex_format=fmt

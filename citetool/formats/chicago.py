@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import protect, text
-from ..model import Date, DatePoint, Organization, Person, Record
+from ..plain import is_org
+
+if TYPE_CHECKING:
+    from ..model import Date, DatePoint, Organization, Person, Record
+
+    Agent = Person | Organization
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -22,7 +28,6 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _TERMINAL = ".?!"
 _CLOSING_QUOTES = "\u2019\u201d"
 
-Agent = Person | Organization
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -35,7 +40,7 @@ def _romanesque(person: Person) -> bool:
 
 def display_name(agent: Agent) -> str:
     """A name in reading order: 'Jeffrey Wang', 'Shen Zhihua', '金日成', 'Charles de Gaulle'."""
-    if isinstance(agent, Organization):
+    if is_org(agent):
         return text.apostrophes(agent.org)
     given = text.space_initials(agent.given) if agent.given else ""
     family = " ".join(p for p in (agent.particle, agent.family) if p)
@@ -52,7 +57,7 @@ def display_name(agent: Agent) -> str:
 
 def sort_name(agent: Agent) -> str:
     """A name inverted for the bibliography: 'Wang, Jeffrey', 'Gaulle, Charles de'."""
-    if isinstance(agent, Organization) or agent.family_first or not agent.given:
+    if is_org(agent) or agent.family_first or not agent.given:
         return display_name(agent)
     if not _romanesque(agent):
         return display_name(agent)
@@ -67,7 +72,7 @@ def sort_name(agent: Agent) -> str:
 
 def short_name(agent: Agent) -> str:
     """A name as short notes give it: the family name with its particle."""
-    if isinstance(agent, Organization):
+    if is_org(agent):
         return display_name(agent)
     return text.apostrophes(" ".join(p for p in (agent.particle, agent.family) if p))
 
@@ -96,7 +101,7 @@ def bib_names(agents: Sequence[Agent]) -> str:
         return ", ".join(names[:3]) + ", et al."
     if len(names) == 2:
         # the official style puts a comma before "and" only when a person comes second
-        comma = "," if isinstance(agents[1], Person) else ""
+        comma = "," if not is_org(agents[1]) else ""
         return f"{names[0]}{comma} and {names[1]}"
     return _and_list(names)
 
@@ -293,7 +298,7 @@ def sort_key(record: Record) -> tuple[str, str]:
     lead = record.authors or record.translators
     if lead:
         first = lead[0]
-        name = first.org if isinstance(first, Organization) else sort_name(first)
+        name = first.org if is_org(first) else sort_name(first)
     else:
         name = record.title
     return (_collate(name), _collate(record.title))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import protect
-from ..model import Date, Record
 from ..names import csl_name
+
+if TYPE_CHECKING:
+    from ..model import Date, Record
 
 NOCASE_OPEN = '<span class="nocase">'
 NOCASE_CLOSE = "</span>"

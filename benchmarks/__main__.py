@@ -1,0 +1,141 @@
+"""Benchmark citetool against baselines measured in the same run; prints figures, asserts nothing.
+
+    python -m benchmarks [--sizes 1000,10000,100000] [--repeat 3] [--styles all]
+
+For each N: N synthetic records (benchmarks/generate.py) are written to a temporary folder.
+Every operation runs as a fresh process (as a user runs it); the figure is the median wall
+time of the repeats and the peak memory (max RSS) of the process, each with its ratio to a
+baseline run the same way in the same session:
+  - cold `citetool cite ID` against `python -c "import click, yaml"`; the cite runs after one
+    other call, so it may use the cache (the cold start is the process, not the cache);
+  - `validate`, `export --all` (each style) and `list --query` against parsing the same YAML
+    files with PyYAML's libyaml loader in one process: "first" with an empty cache, "second"
+    with the cache of the first and no file changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .generate import generate
+
+PARSE = (
+    "import sys, yaml, pathlib\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
+    "    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)\n"
+)
+STYLES = ["chicago-note", "chicago-short", "chicago-bibliography", "archive", "bibtex",
+          "biblatex", "csl-json"]
+TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3}
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {cmd}\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def measure(cmd: list[str], env: dict[str, str], repeat: int, fresh_cache: bool = False,
+            before: list[str] | None = None) -> tuple[float, float]:
+    """Median wall time and peak memory over repeats (a new empty cache each time if asked)."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        run_env = dict(env)
+        if fresh_cache:
+            run_env["CITETOOL_CACHE_DIR"] = tempfile.mkdtemp(prefix="citetool-bench-cache-")
+        if before:
+            run(before, run_env)
+        wall, peak = run(cmd, run_env)
+        walls.append(wall)
+        peaks.append(peak)
+        if fresh_cache:
+            shutil.rmtree(run_env["CITETOOL_CACHE_DIR"], ignore_errors=True)
+    return statistics.median(walls), max(peaks)
+
+
+def line(name: str, n: int | str, wall: float, peak: float, base: tuple[float, float],
+         target: float | None = None) -> str:
+    """One row of the report."""
+    ratio = wall / base[0]
+    mark = "" if target is None else ("  ok" if ratio <= target else f"  OVER {target}x")
+    return (f"{name:<34} {n!s:>7} {wall:9.3f} s {ratio:7.2f}x {peak:8.1f} MB "
+            f"{peak / base[1]:6.2f}x{mark}")
+
+
+def main() -> None:
+    """Run the benchmark and print the report."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--styles", default="all")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    styles = STYLES if args.styles == "all" else args.styles.split(",")
+    exe = [sys.executable, "-m", "citetool"]
+    script = shutil.which("citetool")
+    cite_cmd = [script] if script else exe
+    root = Path(tempfile.mkdtemp(prefix="citetool-bench-"))
+    env = {**os.environ, "CITETOOL_CACHE_DIR": str(root / "cache")}
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, repeat {args.repeat}; "
+          "ratios are to the baseline above each block")
+    header = (f"{'operation':<34} {'N':>7} {'median':>11} {'ratio':>8} {'peak':>11} "
+              f"{'ratio':>7}")
+    figures: dict[tuple[str, int], float] = {}
+    try:
+        print(header)
+        base_cite = measure([sys.executable, "-c", "import click, yaml"], env,
+                            max(args.repeat, 11))
+        print(line("baseline: python -c 'import click, yaml'", "-", *base_cite, base_cite))
+        cite = measure(cite_cmd + ["cite", "115325"], env, max(args.repeat, 11),
+                       before=cite_cmd + ["validate", "115325"])
+        print(line("cite 115325 (cold process)", "-", *cite, base_cite, TARGETS["cite"]))
+        for n in sizes:
+            folder = root / f"r{n}"
+            generate(folder, n)
+            time.sleep(0.2)  # let the newest files settle (see citetool.cache)
+            renv = {**env, "CITETOOL_RECORDS": str(folder)}
+            print()
+            base = measure([sys.executable, "-c", PARSE, str(folder)], renv, args.repeat)
+            print(line("baseline: parse YAML (libyaml)", n, *base, base))
+            ops = [("validate", ["validate"])]
+            ops += [(f"export --all -s {s}", ["export", "--all", "-s", s]) for s in styles]
+            ops += [("list --query", ["list", "--query", "koreans"])]
+            for name, argv in ops:
+                first = measure(exe + argv, renv, args.repeat, fresh_cache=True)
+                print(line(f"{name} (first)", n, *first, base, TARGETS["first"]))
+                renv["CITETOOL_CACHE_DIR"] = str(root / f"cache{n}")
+                run(exe + argv, renv)
+                second = measure(exe + argv, renv, args.repeat)
+                print(line(f"{name} (second)", n, *second, base, TARGETS["second"]))
+                figures[(name + " first", n)] = first[0]
+                figures[(name + " second", n)] = second[0]
+            figures[("baseline", n)] = base[0]
+            shutil.rmtree(folder)
+        if len(sizes) > 1:
+            print("\ngrowth of wall time between sizes (linear: the ratio of the sizes)")
+            for key in sorted({k for k, _ in figures}):
+                steps = [figures[(key, n)] for n in sizes if (key, n) in figures]
+                growth = " -> ".join(f"{b / a:.1f}x" for a, b in zip(steps, steps[1:],
+                                                                     strict=False))
+                print(f"  {key:<44} {growth}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Each style's output for one record (a piece) and how pieces join into a whole.
+
+Pieces are plain JSON data, so the cache can keep them and `export` can join thousands of
+them without loading or rendering any record again. The joins here need no renderer: a
+test checks that joining pieces gives exactly what the style's renderer gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model import Record
+
+
+def note(record: Record) -> str:
+    """The full note (no pinpoint)."""
+    from .chicago import note as render
+
+    return render(record)
+
+
+def short_note(record: Record) -> str:
+    """The short note (no pinpoint)."""
+    from .chicago import short_note as render
+
+    return render(record)
+
+
+def bibliography(record: Record) -> list[Any]:
+    """The bibliography entry and the key Chicago sorts it by."""
+    from .chicago import bibliography as render
+    from .chicago import sort_key
+
+    return [render(record), list(sort_key(record))]
+
+
+def archive(record: Record) -> str:
+    """The archive's citation and its URL line."""
+    from .archive import citation
+
+    return citation(record)
+
+
+def _entry(record: Record, fields_of: str) -> list[str]:
+    from . import bibtex
+
+    key = bibtex.base_key(record)
+    return [key, bibtex.write_entries([(key, record)], getattr(bibtex, fields_of))]
+
+
+def biblatex(record: Record) -> list[str]:
+    """The BibLaTeX entry under its base key."""
+    return _entry(record, "biblatex_fields")
+
+
+def bibtex(record: Record) -> list[str]:
+    """The classic BibTeX entry under its base key."""
+    return _entry(record, "bibtex_fields")
+
+
+def csl_item(record: Record) -> dict[str, Any]:
+    """The CSL-JSON item."""
+    from .csljson import item
+
+    return item(record)
+
+
+# --- joins ---------------------------------------------------------------------------------
+
+
+def lines(pieces: Sequence[str], export: bool = False) -> str:
+    """One piece per line, in the order given."""
+    del export
+    return "\n".join(pieces)
+
+
+def sorted_lines(pieces: Sequence[list[Any]], export: bool = False) -> str:
+    """Bibliography entries: in the order given for `cite`, sorted as Chicago sorts for export."""
+    chosen = sorted(pieces, key=lambda p: tuple(p[1])) if export else pieces
+    return "\n".join(p[0] for p in chosen)
+
+
+def entries(pieces: Sequence[list[str]], export: bool = False) -> str:
+    """BibTeX entries with unique keys (a, b, ... on repeats), a blank line between them."""
+    from .bibtex import unique_keys
+
+    del export
+    keys = unique_keys([p[0] for p in pieces])
+    out = []
+    for (base, text), key in zip(pieces, keys, strict=True):
+        out.append(text if key == base else re.sub(r"^(@\w+\{)[^,\n]*,",
+                                                    lambda m, k=key: m.group(1) + k + ",",
+                                                    text, count=1))
+    return "\n\n".join(out)
+
+
+def json_array(pieces: Sequence[dict[str, Any]], export: bool = False) -> str:
+    """One JSON array of the items."""
+    del export
+    return json.dumps(list(pieces), ensure_ascii=False, indent=2)
