@@ -5,6 +5,7 @@ for big batches) and cached for next time. Data flows one way: files -> entries 
 from __future__ import annotations
 
 import gc
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN = 400  # below this, starting workers costs more than it saves
 CHUNK = 250
-LIST_KEY = "@list"
 
 
 @dataclass
@@ -62,14 +62,17 @@ def listing(record: Any) -> list[str]:
             "; ".join(plain_name(a) for a in record.authors), record.type]
 
 
+def _json(value: Any) -> cachemod.Json:
+    return cachemod.Json(json.dumps(value, ensure_ascii=False))
+
+
 def make_entry(record: Record, styles: Sequence[Style] = ()) -> cachemod.Entry:
-    """A cache entry for a validated record, with pieces for the given styles."""
-    data = record.model_dump(mode="json")
-    data.pop("text", None)  # no style prints the text; the cache stays small
-    renders: dict[str, Any] = {LIST_KEY: listing(record)}
-    for style in styles:
-        renders[style.name] = style.piece(record)
-    return cachemod.Entry(data, search_text(record), renders)
+    """A cache entry for a validated record, with pieces for the given styles (as JSON text,
+    cheap to pass between processes and to store)."""
+    # no style prints the text; the cache stays small without it
+    data = cachemod.Json(record.model_dump_json(exclude={"text"}))
+    return cachemod.Entry(data, search_text(record), _json(listing(record)),
+                          {s.name: _json(s.piece(record)) for s in styles})
 
 
 def _validate_files(paths: Sequence[str], style_names: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -93,9 +96,10 @@ def _validate_files(paths: Sequence[str], style_names: Sequence[str]) -> list[tu
 
 
 def _validate_all(paths: list[str], style_names: Sequence[str],
-                  workers: int) -> Iterator[tuple[Any, ...]]:
+                  workers: int) -> Iterator[list[tuple[Any, ...]]]:
     if workers <= 1 or len(paths) < PARALLEL_MIN:
-        yield from _validate_files(paths, style_names)
+        for start in range(0, len(paths), CHUNK):
+            yield _validate_files(paths[start:start + CHUNK], style_names)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -103,8 +107,7 @@ def _validate_all(paths: list[str], style_names: Sequence[str],
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for result in pool.map(_validate_files, chunks, [style_names] * len(chunks)):
-            yield from result
+        yield from pool.map(_validate_files, chunks, [style_names] * len(chunks))
 
 
 def one(path: Path, cache: cachemod.Cache | None) -> Any:
@@ -126,22 +129,25 @@ def one(path: Path, cache: cachemod.Cache | None) -> Any:
     return record
 
 
-def load(paths: Sequence[Path], styles: Sequence[Style] = (), cache: cachemod.Cache | None = None,
-         workers: int | None = None, progress: Callable[[int], Any] | None = None
-         ) -> Iterator[Loaded]:
-    """Every file's entry (with pieces for the styles), in the order given."""
+def load(paths: Sequence[Path], style: Style | None = None,
+         cache: cachemod.Cache | None = None, workers: int | None = None,
+         progress: Callable[[int], Any] | None = None, data: bool = False,
+         search: bool = False, listing: bool = False) -> Iterator[Loaded]:
+    """Every file's entry, in the order given, with what is asked for: the style's piece,
+    the record data, the search text, the listing row."""
     gc_was = gc.isenabled()
     gc.disable()  # batch work makes many small objects and no cycles
     try:
-        yield from _load(paths, styles, cache, workers or os.cpu_count() or 1,
-                         progress or (lambda n: None))
+        yield from _load(paths, style, cache, workers or os.cpu_count() or 1,
+                         progress or (lambda n: None), (data, search, listing))
     finally:
         if gc_was:
             gc.enable()
 
 
-def _load(paths: Sequence[Path], styles: Sequence[Style], cache: cachemod.Cache | None,
-          workers: int, progress: Callable[[int], Any]) -> Iterator[Loaded]:
+def _load(paths: Sequence[Path], style: Style | None, cache: cachemod.Cache | None,
+          workers: int, progress: Callable[[int], Any],
+          wants: tuple[bool, bool, bool]) -> Iterator[Loaded]:
     stats: list[cachemod.Stat | None] = []
     for path in paths:
         try:
@@ -151,32 +157,32 @@ def _load(paths: Sequence[Path], styles: Sequence[Style], cache: cachemod.Cache 
     found: dict[Path, cachemod.Entry] = {}
     if cache is not None:
         known = [(p, s) for p, s in zip(paths, stats, strict=True) if s is not None]
-        for path, entry in cache.get_many(known):
+        data, search, listing_ = wants
+        for path, entry in cache.get_many(known, style.name if style else None, data=data,
+                                          search=search, listing=listing_):
             if entry is not None:
                 found[path] = entry
     progress(len(found))
     missing = [str(p) for p in paths if p not in found]
     fresh: dict[str, tuple[Any, ...]] = {}
-    if missing:
-        for name, stat, entry, error in _validate_all(missing, [s.name for s in styles],
-                                                      workers):
-            fresh[name] = (stat, entry, error)
-            progress(1)
+    names = [style.name] if style else []
+    for chunk in _validate_all(missing, names, workers):
+        for name, stat, entry, error in chunk:
+            fresh[name] = (entry, error)
             if entry is not None and cache is not None:
                 cache.put(Path(name), stat, entry)
-    for path, stat in zip(paths, stats, strict=True):
+        progress(len(chunk))
+    for path in paths:
         entry = found.get(path)
         if entry is not None:
-            todo = [s for s in styles if s.name not in entry.renders]
-            if todo:
-                record = Loaded(path, entry).record()
-                for style in todo:
-                    entry.renders[style.name] = style.piece(record)
-                if cache is not None and stat is not None:
-                    cache.put(path, stat, entry)
+            if style is not None and style.name not in entry.pieces:
+                piece = style.piece(Loaded(path, entry).record())
+                entry.pieces[style.name] = piece
+                if cache is not None:
+                    cache.put_piece(path, style.name, piece)
             yield Loaded(path, entry)
             continue
-        stat_, entry, error = fresh[str(path)]
+        entry, error = fresh[str(path)]
         if error is not None:
             yield Loaded(path, error=CitetoolError(error[0], error[1], error[2]))
         else:

@@ -1,4 +1,4 @@
-"""A cache of validated records and their rendered entries, so repeated runs skip YAML and pydantic.
+"""A cache of validated records and their rendered pieces, so repeated runs skip YAML and pydantic.
 
 One SQLite file in `$CITETOOL_CACHE_DIR`, else `$XDG_CACHE_HOME/citetool`, else
 `~/.cache/citetool`. An entry is trusted only when the record file's path, size and mtime (in
@@ -25,6 +25,12 @@ FILE_NAME = "records.sqlite3"
 # mtimes on Linux move in coarse ticks (a few ms); whole-second file systems need more
 _RACY_NS = 100_000_000
 _RACY_WHOLE_SECOND_NS = 2_000_000_000
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS entry (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+    " stamp TEXT, data TEXT, search TEXT, listing TEXT)",
+    "CREATE TABLE IF NOT EXISTS piece (path TEXT, style TEXT, value TEXT,"
+    " PRIMARY KEY (path, style))",
+)
 
 
 def stamp() -> str:
@@ -69,36 +75,52 @@ class Stat:
         return now - self.mtime_ns >= window
 
 
+class Json(str):
+    """Text that is already JSON (as stored), told apart from a piece that is a string."""
+
+    __slots__ = ()
+
+
 class Entry:
     """What the cache holds for one record file; JSON is parsed only when asked for."""
 
-    __slots__ = ("_data", "search", "_renders")
+    __slots__ = ("_data", "search", "_listing", "pieces")
 
-    def __init__(self, data: dict[str, Any] | str, search: str,
-                 renders: dict[str, Any] | str) -> None:
+    def __init__(self, data: dict[str, Any] | str | None, search: str | None,
+                 listing: list[str] | str | None, pieces: dict[str, Any] | None = None) -> None:
         self._data = data  # the validated record as JSON data, without its text
         self.search = search  # casefolded text that `--query` searches
-        self._renders = renders  # per style: the record's piece (see formats.pieces)
+        self._listing = listing  # the row `list` prints
+        self.pieces = pieces or {}  # style -> piece, as JSON text until asked for
 
     @property
     def data(self) -> dict[str, Any]:
         """The validated record as JSON data."""
         if isinstance(self._data, str):
             self._data = json.loads(self._data)
-        return self._data
+        return self._data  # type: ignore[return-value]
 
     @property
-    def renders(self) -> dict[str, Any]:
-        """The pieces kept for each style."""
-        if isinstance(self._renders, str):
-            self._renders = json.loads(self._renders)
-        return self._renders
+    def listing(self) -> list[str]:
+        """The row `list` prints."""
+        if isinstance(self._listing, str):
+            self._listing = json.loads(self._listing)
+        return self._listing  # type: ignore[return-value]
 
-    def dumps(self) -> tuple[str, str]:
-        """Data and renders as JSON text, for storing."""
+    def piece(self, style: str) -> Any:
+        """One style's piece (see citetool.formats.pieces), or None if not kept."""
+        value = self.pieces.get(style)
+        if isinstance(value, Json):
+            value = self.pieces[style] = json.loads(value)
+        return value
+
+    def row(self) -> tuple[str, str, str]:
+        """Data, search text and listing as stored."""
         data = self._data if isinstance(self._data, str) else json.dumps(
             self._data, ensure_ascii=False)
-        return data, json.dumps(self.renders, ensure_ascii=False)
+        listing = self._listing if isinstance(self._listing, str) else json.dumps(
+            self._listing, ensure_ascii=False)
+        return data, self.search or "", listing
 
 
 class Cache:
@@ -106,7 +128,8 @@ class Cache:
 
     def __init__(self, connection: Any) -> None:
         self._db = connection
-        self._pending: list[tuple[Any, ...]] = []
+        self._entries: list[tuple[Any, ...]] = []
+        self._pieces: list[tuple[str, str, str]] = []
         self._stamp = stamp()
 
     @classmethod
@@ -122,40 +145,37 @@ class Cache:
             db = sqlite3.connect(folder / FILE_NAME, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS entry (path TEXT PRIMARY KEY, size INTEGER, "
-                "mtime_ns INTEGER, stamp TEXT, data TEXT, search TEXT, renders TEXT)"
-            )
+            for statement in _TABLES:
+                db.execute(statement)
             return cls(db)
         except Exception:  # noqa: BLE001 - any failure only costs speed
             return None
 
-    def get(self, path: Path, stat: Stat) -> Entry | None:
+    def get(self, path: Path, stat: Stat, style: str | None = None) -> Entry | None:
         """The entry for this file if every key matches, else None."""
-        try:
-            row = self._db.execute(
-                "SELECT size, mtime_ns, stamp, data, search, renders FROM entry WHERE path = ?",
-                (os.path.abspath(path),),
-            ).fetchone()
-        except Exception:  # noqa: BLE001
-            return None
-        if row is None or (row[0], row[1], row[2]) != (stat.size, stat.mtime_ns, self._stamp):
-            return None
-        return Entry(row[3], row[4], row[5])
+        return next(self.get_many([(path, stat)], style=style, data=True))[1]
 
-    def get_many(self, items: Iterable[tuple[Path, Stat]]) -> Iterator[tuple[Path, Entry | None]]:
-        """Entries for many files at once, in the order given (None where stale or absent)."""
+    def get_many(self, items: Iterable[tuple[Path, Stat]], style: str | None = None,
+                 data: bool = False, search: bool = False, listing: bool = False
+                 ) -> Iterator[tuple[Path, Entry | None]]:
+        """Entries for many files, in the order given (None where stale or absent), holding
+        only the columns asked for (and the style's piece, if kept)."""
         items = list(items)
         keys = [os.path.abspath(p) for p, _ in items]
+        # the data comes along where the style's piece is missing, to render it from
+        wanted = "e.data" if data else ("CASE WHEN p.value IS NULL THEN e.data END" if style
+                                        else "NULL")
+        columns = ", ".join(["e.path", "e.size", "e.mtime_ns", "e.stamp",
+                             wanted, "e.search" if search else "NULL",
+                             "e.listing" if listing else "NULL", "p.value"])
         rows: dict[str, tuple[Any, ...]] = {}
         try:
             for folder in {os.path.dirname(k) for k in keys}:
-                for row in self._db.execute(
-                    "SELECT path, size, mtime_ns, stamp, data, search, renders FROM entry "
-                    "WHERE path > ? AND path < ?",
-                    (folder + os.sep, folder + chr(ord(os.sep) + 1)),
-                ):
-                    rows[row[0]] = row[1:]
+                rows.update((row[0], row[1:]) for row in self._db.execute(
+                    f"SELECT {columns} FROM entry e LEFT JOIN piece p "  # noqa: S608
+                    "ON p.path = e.path AND p.style = ? WHERE e.path > ? AND e.path < ?",
+                    (style or "", folder + os.sep, folder + chr(ord(os.sep) + 1)),
+                ))
         except Exception:  # noqa: BLE001
             rows = {}
         for key, (path, stat) in zip(keys, items, strict=True):
@@ -163,29 +183,39 @@ class Cache:
             if row is None or (row[0], row[1], row[2]) != (stat.size, stat.mtime_ns, self._stamp):
                 yield path, None
             else:
-                yield path, Entry(row[3], row[4], row[5])
+                pieces = {style: Json(row[6])} if style and row[6] is not None else {}
+                yield path, Entry(row[3], row[4], row[5], pieces)
 
     def put(self, path: Path, stat: Stat, entry: Entry) -> None:
-        """Queue an entry (written by flush); racy files are not cached."""
+        """Queue an entry and its pieces (written by flush); racy files are not cached."""
         if not stat.settled():
             return
-        data, renders = entry.dumps()
-        self._pending.append((os.path.abspath(path), stat.size, stat.mtime_ns, self._stamp,
-                              data, entry.search, renders))
-        if len(self._pending) >= 2000:
+        key = os.path.abspath(path)
+        self._entries.append((key, stat.size, stat.mtime_ns, self._stamp, *entry.row()))
+        for style in entry.pieces:
+            self.put_piece(path, style, entry.pieces[style])
+        if len(self._entries) + len(self._pieces) >= 5000:
             self.flush()
 
+    def put_piece(self, path: Path, style: str, piece: Any) -> None:
+        """Queue one style's piece for a file whose entry is (or is being) cached."""
+        value = piece if isinstance(piece, Json) else json.dumps(piece, ensure_ascii=False)
+        self._pieces.append((os.path.abspath(path), style, value))
+
     def flush(self) -> None:
-        """Write queued entries in one transaction."""
-        if not self._pending:
+        """Write queued entries in one transaction (a new entry drops its old pieces)."""
+        if not self._entries and not self._pieces:
             return
-        pending, self._pending = self._pending, []
+        entries, self._entries = self._entries, []
+        pieces, self._pieces = self._pieces, []
         try:
             with self._db:
                 self._db.execute("BEGIN")
+                self._db.executemany("DELETE FROM piece WHERE path = ?",
+                                     [(e[0],) for e in entries])
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", pending
-                )
+                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", entries)
+                self._db.executemany("INSERT OR REPLACE INTO piece VALUES (?, ?, ?)", pieces)
         except Exception:  # noqa: BLE001
             pass
 

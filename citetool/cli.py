@@ -131,7 +131,7 @@ def validate(targets: tuple[str, ...]) -> None:
             click.echo(str(exc), err=True)
     total = len(targets) or len(paths)
     with _progress(len(paths), "validating") as bar:
-        for loaded in batch.load(paths, (), _cache(), progress=bar and bar.update):
+        for loaded in batch.load(paths, None, _cache(), progress=bar and bar.update):
             if loaded.error is not None:
                 bad += 1
                 click.echo(str(loaded.error), err=True)
@@ -200,7 +200,7 @@ _RECORD_FILTERS = ("doc_type", "language", "since", "until", "author")
 
 
 def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invalid: bool,
-            styles: tuple[Any, ...] = (), label: str = "reading") -> list[Any]:
+            style: Any = None, label: str = "reading", listing: bool = False) -> list[Any]:
     """The chosen records' cache entries (ids, or all), filtered; report problems.
 
     Entries come from the cache where fresh; only what --query or the other filters need is
@@ -235,7 +235,8 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
     needle = str(opts["query"]).casefold() if opts.get("query") else None
     kept = []
     with _progress(len(paths), label) as bar:
-        for loaded in batch.load(paths, styles, _cache(), progress=bar and bar.update):
+        for loaded in batch.load(paths, style, _cache(), progress=bar and bar.update,
+                                 data=by_record, search=needle is not None, listing=listing):
             if loaded.error is not None:
                 problems.append(loaded.error)
             elif needle is not None and needle not in loaded.entry.search:  # type: ignore[union-attr]
@@ -269,9 +270,9 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
         chosen = formats.get(style)
         if output is not None and output.exists() and not force:
             fsio.write_atomic(output, "", force=False)  # fails early: exists, no --force
-        loaded = _select(ids, all_, opts, skip_invalid, (chosen,), "exporting")
+        loaded = _select(ids, all_, opts, skip_invalid, chosen, "exporting")
         loaded.sort(key=lambda item: item.id)
-        text = chosen.join([item.entry.renders[chosen.name] for item in loaded], export=True)
+        text = chosen.join([item.entry.piece(chosen.name) for item in loaded], export=True)
         if output is None:
             click.echo(text)
         else:
@@ -287,15 +288,13 @@ def list_(as_json: bool, **opts: object) -> None:
     """List records: id, date, short title and authors."""
     import json
 
-    from .batch import LIST_KEY
-
     try:
-        loaded = _select((), True, opts, skip_invalid=True, label="listing")
+        loaded = _select((), True, opts, skip_invalid=True, label="listing", listing=True)
     except CitetoolError as exc:
         _fail(exc)
     lines = []
     for item in loaded:
-        rid, iso, shown, short, authors, kind = item.entry.renders[LIST_KEY]
+        rid, iso, shown, short, authors, kind = item.entry.listing
         if as_json:
             row = {"id": rid, "date": iso, "short_title": short, "authors": authors,
                    "type": kind}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -73,6 +73,8 @@ class _Strict(BaseModel):
 
 class Person(_Strict):
     """A person, with the parts of the name every format needs."""
+
+    org: ClassVar[None] = None  # lets renderers ask any agent for .org cheaply
 
     family: Line = Field(
         description="Family name, or the single name of a person known by one name.",

@@ -76,6 +76,7 @@ class Person(_Plain):
     """A person, as validated before."""
 
     __slots__ = tuple(PERSON_FIELDS)
+    org = None
 
 
 class Organization(_Plain):

@@ -20,7 +20,7 @@ def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
     """Sorted, non-overlapping character spans of the title kept as written."""
     found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)]
     for phrase in keep_case:
-        found += [m.span() for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", title)]
+        found += _occurrences(title, phrase)
     found.sort()
     merged: list[Span] = []
     for start, end in found:
@@ -29,6 +29,24 @@ def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w matches
+
+
+def _occurrences(text: str, phrase: str) -> list[Span]:
+    r"""Where phrase stands as whole words: re's (?<!\w)phrase(?!\w), without compiling a
+    pattern for every name of every record."""
+    out = []
+    start = text.find(phrase) if phrase else -1
+    while start != -1:
+        end = start + len(phrase)
+        if not (start and _is_word(text[start - 1])) and not (
+                end < len(text) and _is_word(text[end])):
+            out.append((start, end))
+        start = text.find(phrase, start + 1)
+    return out
 
 
 def wrap(title: str, protected: list[Span], before: str, after: str) -> str:

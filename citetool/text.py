@@ -123,12 +123,17 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
     return "".join(out).replace(_NOCASE_OPEN, "").replace(_NOCASE_CLOSE, "")
 
 
+_QUOTES = re.compile("[\"'\u2018\u2019\u201c\u201d]")
+
+
 def curl(text: str, level: int = 1) -> str:
     """Typographic quotes inside a quoted title: doubles and singles become the inner pair.
 
     `level` 1 is inside the outer double quotes, so quotes there are single; their own
     inner quotes are double again. Apostrophes become right single quotes.
     """
+    if not _QUOTES.search(text):
+        return text
     pairs = [("\u201c", "\u201d"), ("\u2018", "\u2019")]
     out: list[str] = []
     stack: list[str] = []

@@ -25,31 +25,53 @@ _CORE_TAGS = frozenset(
 )
 
 
-def _check_nodes(root: yaml.Node, path: str) -> None:
-    """Refuse explicit tags and aliases (a node reached twice) anywhere in the document."""
+_SCALAR, _SEQUENCE, _MAPPING = (
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+
+
+class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+    """libyaml's parser with a resolver that does nothing: every plain value is a string."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """The core tag for the node kind (no implicit typing of scalars)."""
+        if kind is yaml.ScalarNode:
+            return _SCALAR
+        return _SEQUENCE if kind is yaml.SequenceNode else _MAPPING
+
+
+def _build(root: yaml.Node, path: str) -> Any:
+    """Plain data from the node graph, refusing explicit tags, aliases (a node reached twice)
+    and duplicate keys, in one pass without recursion (no depth limit to hit)."""
     seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
+
+    def value_of(node: yaml.Node) -> Any:
         if id(node) in seen:
             raise CitetoolError(path, "anchors and aliases are not allowed in records")
         seen.add(id(node))
         if node.tag not in _CORE_TAGS:
             raise CitetoolError(path, f"the tag {node.tag} is not allowed in records")
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        out: Any = {} if isinstance(node, yaml.MappingNode) else []
+        stack.append((node, out))
+        return out
+
+    stack: list[tuple[yaml.Node, Any]] = []
+    top = value_of(root)
+    while stack:
+        node, out = stack.pop()
         if isinstance(node, yaml.MappingNode):
-            keys: set[str] = set()
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in keys:
-                        line = key.start_mark.line + 1
-                        raise CitetoolError(
-                            path, f"duplicate key (line {line})", field=key.value
-                        )
-                    keys.add(key.value)
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            for key_node, value_node in node.value:
+                key = value_of(key_node)
+                if not isinstance(key, str):
+                    raise CitetoolError(path, "a key must be plain text, not a list or mapping")
+                if key in out:
+                    line = key_node.start_mark.line + 1
+                    raise CitetoolError(path, f"duplicate key (line {line})", field=key)
+                out[key] = value_of(value_node)
+        else:
+            out.extend(value_of(item) for item in node.value)
+    return top
 
 
 def decode(data: bytes, path: str, limit: int = MAX_BYTES) -> str:
@@ -64,13 +86,12 @@ def decode(data: bytes, path: str, limit: int = MAX_BYTES) -> str:
 
 def load_text(text: str, path: str) -> Any:
     """Parse one YAML document into plain str, list and dict values."""
-    loader = _Loader(text)
+    loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_nodes(node, path)
-        return loader.construct_document(node)
+        return _build(node, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -201,12 +201,12 @@ def test_parallel_and_serial_loading_agree(corpus, monkeypatch):
     (corpus / "bad.yaml").write_text("id: bad\ntitle: [\n", encoding="utf-8")
     paths = store.all_paths(corpus)
     style = STYLES["biblatex"]
-    serial = [(x.id, x.entry and x.entry.renders, str(x.error))
-              for x in batch.load(paths, [style], None, workers=1)]
+    serial = [(x.id, x.entry and x.entry.piece("biblatex"), str(x.error))
+              for x in batch.load(paths, style, None, workers=1)]
     monkeypatch.setattr(batch, "PARALLEL_MIN", 1)
     monkeypatch.setattr(batch, "CHUNK", 7)
-    parallel = [(x.id, x.entry and x.entry.renders, str(x.error))
-                for x in batch.load(paths, [style], None, workers=2)]
+    parallel = [(x.id, x.entry and x.entry.piece("biblatex"), str(x.error))
+                for x in batch.load(paths, style, None, workers=2)]
     assert serial == parallel
     assert any("invalid YAML" in e for _, _, e in parallel)
 

@@ -62,11 +62,12 @@ def bibtex(record: Record) -> list[str]:
     return _entry(record, "bibtex_fields")
 
 
-def csl_item(record: Record) -> dict[str, Any]:
-    """The CSL-JSON item."""
+def csl_item(record: Record) -> str:
+    """The CSL-JSON item as JSON text, indented as it stands inside the array."""
     from .csljson import item
 
-    return item(record)
+    text = json.dumps(item(record), ensure_ascii=False, indent=2)
+    return "  " + text.replace("\n", "\n  ")
 
 
 # --- joins ---------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def entries(pieces: Sequence[list[str]], export: bool = False) -> str:
     return "\n\n".join(out)
 
 
-def json_array(pieces: Sequence[dict[str, Any]], export: bool = False) -> str:
-    """One JSON array of the items."""
+def json_array(pieces: Sequence[str], export: bool = False) -> str:
+    """One JSON array of the items (as json.dumps with indent=2 writes it)."""
     del export
-    return json.dumps(list(pieces), ensure_ascii=False, indent=2)
+    return "[\n" + ",\n".join(pieces) + "\n]" if pieces else "[]"
