@@ -110,6 +110,12 @@ def _validate_all(paths: list[str], style_names: Sequence[str],
         yield from pool.map(_validate_files, chunks, [style_names] * len(chunks))
 
 
+def _counted(chunk: list[tuple[Any, ...]], progress: Callable[[int], Any]
+             ) -> list[tuple[Any, ...]]:
+    progress(len(chunk))
+    return chunk
+
+
 def one(path: Path, cache: cachemod.Cache | None) -> Any:
     """One record for rendering: plain from a fresh cache entry, else read and validated."""
     from . import store
@@ -164,16 +170,13 @@ def _load(paths: Sequence[Path], style: Style | None, cache: cachemod.Cache | No
                 found[path] = entry
     progress(len(found))
     missing = [str(p) for p in paths if p not in found]
-    fresh: dict[str, tuple[Any, ...]] = {}
     names = [style.name] if style else []
-    for chunk in _validate_all(missing, names, workers):
-        for name, stat, entry, error in chunk:
-            fresh[name] = (entry, error)
-            if entry is not None and cache is not None:
-                cache.put(Path(name), stat, entry)
-        progress(len(chunk))
+    # results come back in the order of `missing`, which is the order of `paths`: each is
+    # yielded as soon as it arrives, so nothing holds every record at once
+    fresh = (item for chunk in _validate_all(missing, names, workers) for item in
+             _counted(chunk, progress))
     for path in paths:
-        entry = found.get(path)
+        entry = found.pop(path, None)
         if entry is not None:
             if style is not None and style.name not in entry.pieces:
                 piece = style.piece(Loaded(path, entry).record())
@@ -182,10 +185,12 @@ def _load(paths: Sequence[Path], style: Style | None, cache: cachemod.Cache | No
                     cache.put_piece(path, style.name, piece)
             yield Loaded(path, entry)
             continue
-        entry, error = fresh[str(path)]
+        name, stat, entry, error = next(fresh)
         if error is not None:
             yield Loaded(path, error=CitetoolError(error[0], error[1], error[2]))
-        else:
-            yield Loaded(path, entry)
+            continue
+        if cache is not None:
+            cache.put(path, stat, entry)
+        yield Loaded(path, entry)
     if cache is not None:
         cache.flush()

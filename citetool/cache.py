@@ -160,24 +160,33 @@ class Cache:
                  ) -> Iterator[tuple[Path, Entry | None]]:
         """Entries for many files, in the order given (None where stale or absent), holding
         only the columns asked for (and the style's piece, if kept)."""
-        items = list(items)
-        keys = [os.path.abspath(p) for p, _ in items]
         # the data comes along where the style's piece is missing, to render it from
         wanted = "e.data" if data else ("CASE WHEN p.value IS NULL THEN e.data END" if style
                                         else "NULL")
         columns = ", ".join(["e.path", "e.size", "e.mtime_ns", "e.stamp",
                              wanted, "e.search" if search else "NULL",
                              "e.listing" if listing else "NULL", "p.value"])
+        batch: list[tuple[Path, Stat]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == 500:  # bounded memory however many records there are
+                yield from self._lookup(batch, columns, style)
+                batch = []
+        yield from self._lookup(batch, columns, style)
+
+    def _lookup(self, items: list[tuple[Path, Stat]], columns: str, style: str | None
+                ) -> Iterator[tuple[Path, Entry | None]]:
+        keys = [os.path.abspath(p) for p, _ in items]
         rows: dict[str, tuple[Any, ...]] = {}
-        try:
-            for folder in {os.path.dirname(k) for k in keys}:
-                rows.update((row[0], row[1:]) for row in self._db.execute(
+        if keys:
+            marks = ", ".join("?" * len(keys))
+            try:
+                rows = {row[0]: row[1:] for row in self._db.execute(
                     f"SELECT {columns} FROM entry e LEFT JOIN piece p "  # noqa: S608
-                    "ON p.path = e.path AND p.style = ? WHERE e.path > ? AND e.path < ?",
-                    (style or "", folder + os.sep, folder + chr(ord(os.sep) + 1)),
-                ))
-        except Exception:  # noqa: BLE001
-            rows = {}
+                    f"ON p.path = e.path AND p.style = ? WHERE e.path IN ({marks})",
+                    (style or "", *keys))}
+            except Exception:  # noqa: BLE001
+                rows = {}
         for key, (path, stat) in zip(keys, items, strict=True):
             row = rows.pop(key, None)
             if row is None or (row[0], row[1], row[2]) != (stat.size, stat.mtime_ns, self._stamp):

@@ -200,8 +200,10 @@ _RECORD_FILTERS = ("doc_type", "language", "since", "until", "author")
 
 
 def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invalid: bool,
-            style: Any = None, label: str = "reading", listing: bool = False) -> list[Any]:
-    """The chosen records' cache entries (ids, or all), filtered; report problems.
+            style: Any = None, label: str = "reading", listing: bool = False
+            ) -> list[tuple[str, Any]]:
+    """(id, piece or listing row) of the chosen records (ids, or all), filtered; report
+    problems.
 
     Entries come from the cache where fresh; only what --query or the other filters need is
     looked at, so a query over many records reads no YAML and builds no record.
@@ -244,7 +246,8 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
             elif by_record and not _matches(loaded.record(), opts):
                 continue
             else:
-                kept.append(loaded)
+                entry = loaded.entry
+                kept.append((loaded.id, entry.piece(style.name) if style else entry.listing))  # type: ignore[union-attr]
     for exc in problems:
         click.echo(("skipped: " if skip_invalid else "") + str(exc), err=True)
     if problems and not skip_invalid:
@@ -271,8 +274,8 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
         if output is not None and output.exists() and not force:
             fsio.write_atomic(output, "", force=False)  # fails early: exists, no --force
         loaded = _select(ids, all_, opts, skip_invalid, chosen, "exporting")
-        loaded.sort(key=lambda item: item.id)
-        text = chosen.join([item.entry.piece(chosen.name) for item in loaded], export=True)
+        loaded.sort(key=lambda item: item[0])
+        text = chosen.join([piece for _, piece in loaded], export=True)
         if output is None:
             click.echo(text)
         else:
@@ -293,8 +296,8 @@ def list_(as_json: bool, **opts: object) -> None:
     except CitetoolError as exc:
         _fail(exc)
     lines = []
-    for item in loaded:
-        rid, iso, shown, short, authors, kind = item.entry.listing
+    for _, row in loaded:
+        rid, iso, shown, short, authors, kind = row
         if as_json:
             row = {"id": rid, "date": iso, "short_title": short, "authors": authors,
                    "type": kind}

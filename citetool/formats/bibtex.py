@@ -230,6 +230,8 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
     date = record.date
     fields = [
         ("author", "{" + names(record.authors, True) + "}" if record.authors else ""),
+        # BibTeX styles sort by author, else by key, and warn when both are missing
+        ("key", "{" + escape(record.short_title, True) + "}" if not record.authors else ""),
         ("title", "{" + _protected_title(record.title, record, True) + "}"),
         ("howpublished", "{" + _howpublished(record, True, with_archive=True) + "}"),
         ("year", "{" + str(date.year) + "}" if date else ""),

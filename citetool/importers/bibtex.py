@@ -26,7 +26,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _HANDLED = {"author", "title", "shorttitle", "titleaddon", "date", "year", "month", "day",
             "translator", "howpublished", "library", "organization", "institution", "url",
             "langid", "addendum", "note", "abstract", "keywords", "origlanguage", "pages",
-            "archive", "archiveprefix"}
+            "archive", "archiveprefix", "key"}
 # pages as the exports write them: 'pp. 4-6', 'l. 34', 'khuu 74-81', 'pp. iv-x'
 _PAGES = re.compile(r"^(?:pp?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
                     r"(?:\s*[-\u2013]+\s*(?:\d+|[ivxlcdm]+)[a-z]?)?)$")
@@ -176,7 +176,7 @@ def entry(key: str, entry_type: str, fields: dict[str, str], where: str
     raw: dict[str, Any] = {"id": rid, "type": document_type(title), "title": title}
     if entry_type == "letter" and raw["type"] == "document":
         raw["type"] = "letter"
-    short = fields.get("shorttitle")
+    short = fields.get("shorttitle") or fields.get("key")
     raw["short_title"] = _title(short)[0] if short else short_title(title)
     date = _date(fields, where)
     if date:
