@@ -48,16 +48,21 @@ def _export(folder: Path, style: str, out: Path, *ids: str) -> None:
 
 
 def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, errors="replace",
+                          timeout=300)
 
 
 def _flat(text: str) -> str:
-    """Text compared loosely: NFKC (ligatures), hyphenated line breaks joined, one space."""
+    """Text compared loosely: NFKC (ligatures), straight quotes, one space, no case."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"-\n(?=[a-z])", "", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"')
     return " ".join(text.split()).casefold()
+
+
+def _squash(text: str) -> str:
+    """Text as printed, compared without spaces and hyphens (TeX breaks lines at both)."""
+    return re.sub(r"[\s\-\u2010]", "", _flat(text))
 
 
 def _records(folder: Path) -> list:
@@ -104,8 +109,12 @@ def test_pandoc_reads_back_title_date_and_translators(corpus, tmp_path):
     assert len(items) == len(records)
     for key, record in zip(keys(records), records, strict=True):
         item = items[key]
+        # pandoc turns biblatex's title case into CSL's sentence case (names in braces keep
+        # their capitals) and appends the titleaddon (the recipient)
         title = re.sub(r"<[^>]+>", "", item["title"])
-        assert title == record.title, key
+        assert _flat(title).startswith(_flat(record.title)), key
+        for phrase in record.keep_case:
+            assert phrase in title, (key, phrase)
         if record.date is not None:
             parts = item["issued"]["date-parts"]
             assert parts[0] == record.date.parts(), key
@@ -131,11 +140,13 @@ def _latin_ids(folder: Path) -> list[str]:
 
 BIBLATEX_DOC = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
 \usepackage[american]{babel}
 \usepackage{csquotes}
 \usepackage[backend=biber,style=authoryear]{biblatex}
 \usepackage{url}
 \addbibresource{refs.bib}
+\pagestyle{empty}
 \begin{document}
 \nocite{*}
 \printbibliography
@@ -144,8 +155,10 @@ BIBLATEX_DOC = r"""\documentclass{article}
 
 BIBTEX_DOC = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
 \usepackage{natbib}
 \usepackage{url}
+\pagestyle{empty}
 \begin{document}
 \nocite{*}
 \bibliographystyle{plainnat}
@@ -157,7 +170,7 @@ BIBTEX_DOC = r"""\documentclass{article}
 def _pdf_text(folder: Path) -> str:
     done = _run(["pdftotext", "-enc", "UTF-8", "main.pdf", "-"], folder)
     assert done.returncode == 0, done.stderr
-    return _flat(done.stdout)
+    return _squash(done.stdout)
 
 
 def _latex(folder: Path) -> subprocess.CompletedProcess[str]:
@@ -190,7 +203,7 @@ def test_biblatex_document_prints_every_fact(corpus, tmp_path):
     text = _pdf_text(tmp_path)
     for record in (store.load(corpus, i) for i in ids):
         for fact in _facts(record):
-            assert _flat(fact) in text, (record.id, fact)
+            assert _squash(fact) in text, (record.id, fact)
 
 
 @needs("pdflatex", "bibtex", "pdftotext")
@@ -207,4 +220,4 @@ def test_classic_bibtex_with_natbib_prints_every_fact(corpus, tmp_path):
     text = _pdf_text(tmp_path)
     for record in (store.load(corpus, i) for i in ids):
         for fact in _facts(record):
-            assert _flat(fact) in text, (record.id, fact)
+            assert _squash(fact) in text, (record.id, fact)

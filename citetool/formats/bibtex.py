@@ -234,7 +234,8 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
         ("key", "{" + escape(record.short_title, True) + "}" if not record.authors else ""),
         ("title", "{" + _protected_title(record.title, record, True) + "}"),
         ("howpublished", "{" + _howpublished(record, True, with_archive=True) + "}"),
-        ("year", "{" + str(date.year) + "}" if date else ""),
+        # undated: "n.d." as Chicago writes it (BibTeX styles warn about an empty year)
+        ("year", "{" + str(date.year) + "}" if date else "{n.d.}"),
         ("month", _MONTHS[date.month - 1] if date and date.month else ""),
         ("note", "{" + escape(". ".join(note), True) + "}" if note else ""),
         ("url", "{" + record.url + "}" if record.url else ""),

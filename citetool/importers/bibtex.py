@@ -104,7 +104,7 @@ def _date(fields: dict[str, str], where: str) -> dict[str, Any] | None:
         if circa:
             out["circa"] = True
         return out
-    if not fields.get("year", "").strip():
+    if fields.get("year", "").strip() in ("", "n.d.", "n. d.", "nd"):
         return None
     try:
         out = {"year": int(fields["year"].strip())}
