@@ -144,7 +144,8 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(folder / FILE_NAME, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            # a cache: losing the last writes to a power cut costs speed, nothing else
+            db.execute("PRAGMA synchronous=OFF")
             for statement in _TABLES:
                 db.execute(statement)
             return cls(db)

@@ -39,10 +39,16 @@ _SPACE_RE = re.compile("([\u00a0\u0020\u2000-\u200b\u205f\u3000]+)")
 _NOCASE_OPEN, _NOCASE_CLOSE = "\x00", "\x01"
 
 
+_FIRST_LETTER = re.compile(r"(\s*)(.)(.*)", re.S)
+_GREEK = re.compile("[\u0370-\u03ff]$")
+_END_PUNCT = re.compile(r"[!?:]$")
+_PLURAL = re.compile("[-\u2013,&]")
+_INITIAL = re.compile(r"\.(?=\w)")
+
 def _capitalise(word: str) -> str:
     """Uppercase the first character, leaving a lone Greek letter alone."""
-    m = re.match(r"(\s*)(.)(.*)", word, re.S)
-    if not m or (re.match("[\u0370-\u03ff]$", m.group(2)) and not m.group(3)):
+    m = _FIRST_LETTER.match(word)
+    if not m or (_GREEK.match(m.group(2)) and not m.group(3)):
         return word
     return m.group(1) + m.group(2).upper() + m.group(3)
 
@@ -97,7 +103,7 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
             depth += 1
         elif tag == _NOCASE_CLOSE and depth:
             depth -= 1
-        if re.search(r"[!?:]$", tag):
+        if _END_PUNCT.search(tag):
             state["after_punct"] = True
         chunk = strings[i + 1]
         if depth == 0:
@@ -184,7 +190,7 @@ def pages_are_numeric(pages: str) -> bool:
 
 def pages_plural(pages: str) -> bool:
     """Whether a page value names more than one page (a range or a list)."""
-    return bool(re.search("[-\u2013,&]", pages))
+    return bool(_PLURAL.search(pages))
 
 
 def _abbreviate(m: re.Match[str]) -> str:
@@ -211,4 +217,4 @@ def page_range(pages: str) -> str:
 
 def space_initials(given: str) -> str:
     """Initials are spaced: 'L.W.' -> 'L. W.'."""
-    return re.sub(r"\.(?=\w)", ". ", given)
+    return _INITIAL.sub(". ", given)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from citetool import store
 
@@ -57,3 +59,10 @@ def folder(tmp_path):
 def _private_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own empty cache, never the user's."""
     monkeypatch.setenv("CITETOOL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+# CI runs the same hypothesis examples every time (a red CI then always means a regression);
+# local runs explore new examples
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

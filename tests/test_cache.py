@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, FIXTURES, all_record_paths
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citetool import batch, cache, plain, store
 from citetool.cli import cli
@@ -246,3 +249,17 @@ def test_cached_bundled_record_is_the_seed(runner):
     assert first == runner.invoke(cli, ["cite", "115325"]).stdout
     assert first == runner.invoke(cli, ["--no-cache", "cite", "115325"]).stdout
     assert BUNDLED.is_dir() and FIXTURES.is_dir()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+def test_indented_json_equals_json_dumps(value):
+    from citetool.formats.pieces import _indented
+
+    assert _indented(value, "") == json.dumps(value, ensure_ascii=False, indent=2)

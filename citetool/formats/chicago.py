@@ -304,11 +304,15 @@ def sort_key(record: Record) -> tuple[str, str]:
     return (_collate(name), _collate(record.title))
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
 def _collate(value: str) -> str:
     """A case- and accent-insensitive key that ignores punctuation."""
     folded = unicodedata.normalize("NFKD", value.casefold())
-    kept = (c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^\w\s]", "", "".join(kept)).strip()
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return _NOT_WORD.sub("", folded).strip()
 
 
 # --- the registered renderers --------------------------------------------------------------

@@ -66,8 +66,28 @@ def csl_item(record: Record) -> str:
     """The CSL-JSON item as JSON text, indented as it stands inside the array."""
     from .csljson import item
 
-    text = json.dumps(item(record), ensure_ascii=False, indent=2)
-    return "  " + text.replace("\n", "\n  ")
+    return "  " + _indented(item(record), "  ")
+
+
+def _indented(value: Any, indent: str) -> str:
+    """What json.dumps(value, ensure_ascii=False, indent=2) writes at this depth, without
+    its pure-Python pretty printer (strings still go through json's C encoder)."""
+    if isinstance(value, str):
+        return _encode(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        body = ",\n".join(inner + _encode(str(k)) + ": " + _indented(v, inner)
+                           for k, v in value.items())
+        return "{\n" + body + "\n" + indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + (
+            indent + "]")
+    return json.dumps(value)
 
 
 # --- joins ---------------------------------------------------------------------------------
@@ -97,6 +117,9 @@ def entries(pieces: Sequence[list[str]], export: bool = False) -> str:
                                                     lambda m, k=key: m.group(1) + k + ",",
                                                     text, count=1))
     return "\n\n".join(out)
+
+
+_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def json_array(pieces: Sequence[str], export: bool = False) -> str:
