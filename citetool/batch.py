@@ -21,20 +21,21 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN = 400  # below this, starting workers costs more than it saves
 CHUNK = 100
+WINDOW = 500  # cached entries read at a time
 
 
 @dataclass
 class Loaded:
     """One record file's outcome: its cache entry, or the error that stopped it."""
 
-    path: Path
+    path: str  # absolute
     entry: cachemod.Entry | None = None
     error: CitetoolError | None = None
 
     @property
     def id(self) -> str:
         """The record id (the file name without .yaml)."""
-        return self.path.name[:-5]
+        return os.path.basename(self.path)[:-5]
 
     def record(self) -> Any:
         """The record as a plain object (validated before), for filters and renderers."""
@@ -141,66 +142,82 @@ def one(path: Path, cache: cachemod.Cache | None) -> Any:
     return record
 
 
-def load(paths: Sequence[Path], style: Style | None = None,
+def load(paths: Sequence[str | Path], style: Style | None = None,
          cache: cachemod.Cache | None = None, workers: int | None = None,
          progress: Callable[[int], Any] | None = None, data: bool = False,
-         search: bool = False, listing: bool = False) -> Iterator[Loaded]:
+         search: bool = False, listing: bool = False, needle: str | None = None
+         ) -> Iterator[Loaded]:
     """Every file's entry, in the order given, with what is asked for: the style's piece,
-    the record data, the search text, the listing row."""
+    the record data, the search text, the listing row. With a needle (--query, casefolded),
+    entries that do not contain it come with an empty search text and no listing."""
     gc_was = gc.isenabled()
     gc.disable()  # batch work makes many small objects and no cycles
+    files = [p if isinstance(p, str) and p.startswith(os.sep) else os.path.abspath(p)
+             for p in paths]
     try:
-        yield from _load(paths, style, cache, workers or os.cpu_count() or 1,
-                         progress or (lambda n: None), (data, search, listing))
+        yield from _load(files, style, cache, workers or os.cpu_count() or 1,
+                         progress or (lambda n: None), (data, search, listing), needle)
     finally:
         if gc_was:
             gc.enable()
 
 
-def _load(paths: Sequence[Path], style: Style | None, cache: cachemod.Cache | None,
+def _load(paths: list[str], style: Style | None, cache: cachemod.Cache | None,
           workers: int, progress: Callable[[int], Any],
-          wants: tuple[bool, bool, bool]) -> Iterator[Loaded]:
+          wants: tuple[bool, bool, bool], needle: str | None) -> Iterator[Loaded]:
     stats: list[cachemod.Stat | None] = []
+    stat = os.stat
     for path in paths:
         try:
-            stats.append(cachemod.Stat.of(path))
+            st = stat(path)
+            stats.append(cachemod.Stat(st.st_size, st.st_mtime_ns))
         except OSError:
             stats.append(None)
-    found: dict[Path, cachemod.Entry] = {}
-    if cache is not None:
-        known = [(p, s) for p, s in zip(paths, stats, strict=True) if s is not None]
-        data, search, listing_ = wants
-        for path, entry in cache.get_many(known, style.name if style else None, data=data,
-                                          search=search, listing=listing_):
-            if entry is not None:
-                found[path] = entry
-    progress(len(found))
-    missing = [str(p) for p in paths if p not in found]
+    known = [(p, s) for p, s in zip(paths, stats, strict=True) if s is not None]
+    # first look: only which entries are fresh; their contents are read window by window
+    # below, so memory stays bounded however many records there are
+    fresh = cache.fresh(known) if cache is not None else set()
+    progress(len(fresh))
+    missing = [p for p in paths if p not in fresh]
     names = [style.name] if style else []
-    # results come back in the order of `missing`, which is the order of `paths`: each is
-    # yielded as soon as it arrives, so nothing holds every record at once
-    fresh = (item for chunk in _validate_all(missing, names, workers) for item in
-             _counted(chunk, progress))
-    for path in paths:
-        entry = found.pop(path, None)
-        if entry is not None:
-            if style is not None and style.name not in entry.pieces:
-                piece = style.piece(Loaded(path, entry).record())
-                entry.pieces[style.name] = piece
-                if cache is not None:
-                    cache.put_piece(path, style.name, piece)
-            yield Loaded(path, entry)
-            continue
-        name, stat_, row, error = next(fresh)
-        if error is not None:
-            yield Loaded(path, error=CitetoolError(error[0], error[1], error[2]))
-            continue
-        stat = cachemod.Stat(*stat_)
-        data, search, listing_, pieces = row
-        entry = cachemod.Entry(cachemod.Json(data), search, cachemod.Json(listing_),
-                               {k: cachemod.Json(v) for k, v in pieces})
+    # results come back in the order of `missing`, which is the order of `paths`
+    results = (item for chunk in _validate_all(missing, names, workers) for item in
+               _counted(chunk, progress))
+    for start in range(0, len(paths), WINDOW):
+        window = paths[start:start + WINDOW]
+        hits: dict[str, cachemod.Entry | None] = {}
         if cache is not None:
-            cache.put(path, stat, entry)
-        yield Loaded(path, entry)
+            cached = [(p, s) for p, s in zip(window, stats[start:start + WINDOW], strict=True)
+                      if p in fresh]
+            data, search, listing_ = wants
+            hits = dict(cache.get_many(cached, style.name if style else None, data=data,
+                                       search=search, listing=listing_, needle=needle))
+        for path in window:
+            if path in fresh:
+                entry = hits.get(path)
+                if entry is None:  # changed since the first look: read it here
+                    yield _from_row(path, _validate_files([path], names)[0], cache)
+                    continue
+                if style is not None and style.name not in entry.pieces:
+                    piece = style.piece(Loaded(path, entry).record())
+                    entry.pieces[style.name] = piece
+                    if cache is not None:
+                        cache.put_piece(path, style.name, piece)
+                yield Loaded(path, entry)
+            else:
+                yield _from_row(path, next(results), cache)
     if cache is not None:
         cache.flush()
+
+
+def _from_row(path: str, result: tuple[Any, ...], cache: cachemod.Cache | None) -> Loaded:
+    """A worker's result as a Loaded, cached if valid."""
+    _, stat, row, error = result
+    if error is not None:
+        return Loaded(path, error=CitetoolError(error[0], error[1], error[2]))
+    data, search, listing_, pieces = row
+    entry = cachemod.Entry(cachemod.Json(data), search, cachemod.Json(listing_),
+                           {k: cachemod.Json(v) for k, v in pieces})
+    if cache is not None:
+        cache.put(path, cachemod.Stat(*stat), entry)
+    return Loaded(path, entry)

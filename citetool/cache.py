@@ -14,9 +14,8 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .plain import SCHEMA_VERSION
@@ -46,6 +45,11 @@ def stamp() -> str:
     return f"{__version__}:{SCHEMA_VERSION}:{newest}"
 
 
+def _key(path: str | os.PathLike[str]) -> str:
+    """The absolute path that keys an entry (callers with many paths pass them absolute)."""
+    return path if isinstance(path, str) and path.startswith(os.sep) else os.path.abspath(path)
+
+
 def cache_dir() -> Path:
     """Where the cache lives: $CITETOOL_CACHE_DIR, else $XDG_CACHE_HOME/citetool."""
     explicit = os.environ.get("CITETOOL_CACHE_DIR")
@@ -55,8 +59,7 @@ def cache_dir() -> Path:
     return Path(base) / "citetool"
 
 
-@dataclass(frozen=True)
-class Stat:
+class Stat(NamedTuple):
     """The parts of a file's status that key a cache entry."""
 
     size: int
@@ -156,28 +159,56 @@ class Cache:
         """The entry for this file if every key matches, else None."""
         return next(self.get_many([(path, stat)], style=style, data=True))[1]
 
-    def get_many(self, items: Iterable[tuple[Path, Stat]], style: str | None = None,
-                 data: bool = False, search: bool = False, listing: bool = False
-                 ) -> Iterator[tuple[Path, Entry | None]]:
+    def fresh(self, items: Iterable[tuple[Path, Stat]]) -> set[Path]:
+        """The files whose entry is fresh (every key matches), reading the keys only."""
+        out: set[Path] = set()
+        items = list(items)
+        for start in range(0, len(items), 500):
+            part = items[start:start + 500]
+            keys = [_key(p) for p, _ in part]
+            try:
+                rows = {row[0]: row[1:] for row in self._db.execute(
+                    "SELECT path, size, mtime_ns, stamp FROM entry WHERE path IN "  # noqa: S608
+                    f"({', '.join('?' * len(keys))})", keys)}
+            except Exception:  # noqa: BLE001
+                return set()
+            for key, (path, stat) in zip(keys, part, strict=True):
+                if rows.get(key) == (stat[0], stat[1], self._stamp):
+                    out.add(path)
+        return out
+
+    def get_many(self, items: Iterable[tuple[Any, Stat]], style: str | None = None,
+                 data: bool = False, search: bool = False, listing: bool = False,
+                 needle: str | None = None) -> Iterator[tuple[Any, Entry | None]]:
         """Entries for many files, in the order given (None where stale or absent), holding
-        only the columns asked for (and the style's piece, if kept)."""
+        only the columns asked for (and the style's piece, if kept). With a needle, SQLite
+        does the --query search: `search` is then "" for entries that do not match, and the
+        listing comes only with a match."""
         # the data comes along where the style's piece is missing, to render it from
         wanted = "e.data" if data else ("CASE WHEN p.value IS NULL THEN e.data END" if style
                                         else "NULL")
-        columns = ", ".join(["e.path", "e.size", "e.mtime_ns", "e.stamp",
-                             wanted, "e.search" if search else "NULL",
-                             "e.listing" if listing else "NULL", "p.value"])
+        params: tuple[str, ...] = ()
+        if needle is not None:
+            hit = "instr(e.search, ?) > 0"
+            searched = f"CASE WHEN {hit} THEN e.search ELSE '' END"
+            listed = f"CASE WHEN {hit} THEN e.listing END" if listing else "NULL"
+            params = (needle, needle) if listing else (needle,)
+        else:
+            searched = "e.search" if search else "NULL"
+            listed = "e.listing" if listing else "NULL"
+        columns = ", ".join(["e.path", "e.size", "e.mtime_ns", "e.stamp", wanted, searched,
+                             listed, "p.value"])
         batch: list[tuple[Path, Stat]] = []
         for item in items:
             batch.append(item)
             if len(batch) == 500:  # bounded memory however many records there are
-                yield from self._lookup(batch, columns, style)
+                yield from self._lookup(batch, columns, params, style)
                 batch = []
-        yield from self._lookup(batch, columns, style)
+        yield from self._lookup(batch, columns, params, style)
 
-    def _lookup(self, items: list[tuple[Path, Stat]], columns: str, style: str | None
-                ) -> Iterator[tuple[Path, Entry | None]]:
-        keys = [os.path.abspath(p) for p, _ in items]
+    def _lookup(self, items: list[tuple[Any, Stat]], columns: str, params: tuple[str, ...],
+                style: str | None) -> Iterator[tuple[Any, Entry | None]]:
+        keys = [_key(p) for p, _ in items]
         rows: dict[str, tuple[Any, ...]] = {}
         if keys:
             marks = ", ".join("?" * len(keys))
@@ -185,12 +216,12 @@ class Cache:
                 rows = {row[0]: row[1:] for row in self._db.execute(
                     f"SELECT {columns} FROM entry e LEFT JOIN piece p "  # noqa: S608
                     f"ON p.path = e.path AND p.style = ? WHERE e.path IN ({marks})",
-                    (style or "", *keys))}
+                    (*params, style or "", *keys))}
             except Exception:  # noqa: BLE001
                 rows = {}
         for key, (path, stat) in zip(keys, items, strict=True):
             row = rows.pop(key, None)
-            if row is None or (row[0], row[1], row[2]) != (stat.size, stat.mtime_ns, self._stamp):
+            if row is None or (row[0], row[1], row[2]) != (stat[0], stat[1], self._stamp):
                 yield path, None
             else:
                 pieces = {style: Json(row[6])} if style and row[6] is not None else {}
@@ -200,7 +231,7 @@ class Cache:
         """Queue an entry and its pieces (written by flush); racy files are not cached."""
         if not stat.settled():
             return
-        key = os.path.abspath(path)
+        key = _key(path)
         self._entries.append((key, stat.size, stat.mtime_ns, self._stamp, *entry.row()))
         for style in entry.pieces:
             self.put_piece(path, style, entry.pieces[style])
@@ -210,7 +241,7 @@ class Cache:
     def put_piece(self, path: Path, style: str, piece: Any) -> None:
         """Queue one style's piece for a file whose entry is (or is being) cached."""
         value = piece if isinstance(piece, Json) else json.dumps(piece, ensure_ascii=False)
-        self._pieces.append((os.path.abspath(path), style, value))
+        self._pieces.append((_key(path), style, value))
 
     def flush(self) -> None:
         """Write queued entries in one transaction (a new entry drops its old pieces)."""

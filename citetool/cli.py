@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 bad data (a record, an id, a file), 2 bad usage (click'
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -122,7 +123,7 @@ def validate(targets: tuple[str, ...]) -> None:
     except CitetoolError as exc:
         _fail(exc)
     if not targets:
-        paths = store.all_paths(folder)  # type: ignore[arg-type]
+        paths = store.all_files(folder)  # type: ignore[assignment, arg-type]
     for target in targets:
         try:
             paths.append(Path(target) if _is_path(target) else store.path_for(folder, target))
@@ -222,8 +223,9 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
             if line.strip() and not line.lstrip().startswith("#")
         ]
     by_record = any(opts.get(k) for k in _RECORD_FILTERS)
+    paths: list[Any]
     if not chosen and (all_ or by_record or opts.get("query")):
-        paths = store.all_paths(folder)
+        paths = store.all_files(folder)
     elif not chosen:
         raise UsageError(None, "give record ids, '-' to read them from stdin, or --all")
     else:
@@ -238,7 +240,8 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
     kept = []
     with _progress(len(paths), label) as bar:
         for loaded in batch.load(paths, style, _cache(), progress=bar and bar.update,
-                                 data=by_record, search=needle is not None, listing=listing):
+                                 data=by_record, search=needle is not None, listing=listing,
+                                 needle=needle):
             if loaded.error is not None:
                 problems.append(loaded.error)
             elif needle is not None and needle not in loaded.entry.search:  # type: ignore[union-attr]
@@ -275,11 +278,15 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
             fsio.write_atomic(output, "", force=False)  # fails early: exists, no --force
         loaded = _select(ids, all_, opts, skip_invalid, chosen, "exporting")
         loaded.sort(key=lambda item: item[0])
-        text = chosen.join([piece for _, piece in loaded], export=True)
+        chunks = chosen.stream([piece for _, piece in loaded], export=True)
+        del loaded
         if output is None:
-            click.echo(text)
+            out = click.get_text_stream("stdout")
+            out.writelines(chunks)
+            out.write("\n")
+            out.flush()
         else:
-            fsio.write_atomic(output, text + "\n", force=force)
+            fsio.write_atomic(output, itertools.chain(chunks, ["\n"]), force=force)
     except CitetoolError as exc:
         _fail(exc)
 

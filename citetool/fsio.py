@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import CitetoolError
@@ -38,7 +38,7 @@ def _publish(tmp: str, path: Path, force: bool) -> None:
     os.unlink(tmp)
 
 
-def write_atomic(path: Path, data: str, force: bool = False) -> None:
+def write_atomic(path: Path, data: str | Iterable[str], force: bool = False) -> None:
     """Write text to path so that readers see the old file or the new one, never a mix.
 
     An existing file is kept unless `force` is given.
@@ -53,7 +53,10 @@ def write_atomic(path: Path, data: str, force: bool = False) -> None:
         raise CitetoolError(str(path), exc.strerror or "cannot be written") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(data)
+            if isinstance(data, str):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         _publish(tmp, path, force)

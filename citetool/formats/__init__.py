@@ -7,7 +7,7 @@ Renderers are imported only when used, so `cite` in one style loads nothing for 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,10 @@ class Style:
 
     def join(self, pieces: Sequence[Any], export: bool = False) -> str:
         """Pieces joined as `cite` (in order) or `export` (as the style orders them) prints."""
+        return "".join(self.stream(pieces, export))
+
+    def stream(self, pieces: Sequence[Any], export: bool = False) -> Iterator[str]:
+        """The joined text in chunks, so a big export is written without one huge string."""
         from . import pieces as module
 
         return getattr(module, self.join_target)(pieces, export)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -90,39 +90,45 @@ def _indented(value: Any, indent: str) -> str:
     return json.dumps(value)
 
 
-# --- joins ---------------------------------------------------------------------------------
+# --- joins: each yields the output in chunks; "".join(chunks) is the whole text -----------
 
 
-def lines(pieces: Sequence[str], export: bool = False) -> str:
+def lines(pieces: Sequence[str], export: bool = False) -> Iterator[str]:
     """One piece per line, in the order given."""
     del export
-    return "\n".join(pieces)
+    for i, piece in enumerate(pieces):
+        yield ("\n" + piece) if i else piece
 
 
-def sorted_lines(pieces: Sequence[list[Any]], export: bool = False) -> str:
+def sorted_lines(pieces: Sequence[list[Any]], export: bool = False) -> Iterator[str]:
     """Bibliography entries: in the order given for `cite`, sorted as Chicago sorts for export."""
     chosen = sorted(pieces, key=lambda p: tuple(p[1])) if export else pieces
-    return "\n".join(p[0] for p in chosen)
+    return lines([p[0] for p in chosen])
 
 
-def entries(pieces: Sequence[list[str]], export: bool = False) -> str:
+def entries(pieces: Sequence[list[str]], export: bool = False) -> Iterator[str]:
     """BibTeX entries with unique keys (a, b, ... on repeats), a blank line between them."""
     from .bibtex import unique_keys
 
     del export
     keys = unique_keys([p[0] for p in pieces])
-    out = []
-    for (base, text), key in zip(pieces, keys, strict=True):
-        out.append(text if key == base else re.sub(r"^(@\w+\{)[^,\n]*,",
-                                                    lambda m, k=key: m.group(1) + k + ",",
-                                                    text, count=1))
-    return "\n\n".join(out)
+    for i, ((base, text), key) in enumerate(zip(pieces, keys, strict=True)):
+        if key != base:
+            text = re.sub(r"^(@\w+\{)[^,\n]*,", lambda m, k=key: m.group(1) + k + ",", text,
+                          count=1)
+        yield ("\n\n" + text) if i else text
 
 
 _encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
-def json_array(pieces: Sequence[str], export: bool = False) -> str:
+def json_array(pieces: Sequence[str], export: bool = False) -> Iterator[str]:
     """One JSON array of the items (as json.dumps with indent=2 writes it)."""
     del export
-    return "[\n" + ",\n".join(pieces) + "\n]" if pieces else "[]"
+    if not pieces:
+        yield "[]"
+        return
+    yield "[\n"
+    for i, piece in enumerate(pieces):
+        yield (",\n" + piece) if i else piece
+    yield "\n]"
