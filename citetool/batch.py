@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN = 400  # below this, starting workers costs more than it saves
 CHUNK = 100
-WINDOW = 500  # cached entries read at a time
+WINDOW = 2000  # cached entries read at a time
 
 
 @dataclass
@@ -117,12 +117,6 @@ def _validate_all(paths: list[str], style_names: Sequence[str],
         yield from pool.map(_validate_files, chunks, [style_names] * len(chunks))
 
 
-def _counted(chunk: list[tuple[Any, ...]], progress: Callable[[int], Any]
-             ) -> list[tuple[Any, ...]]:
-    progress(len(chunk))
-    return chunk
-
-
 def one(path: Path, cache: cachemod.Cache | None) -> Any:
     """One record for rendering: plain from a fresh cache entry, else read and validated."""
     from . import store
@@ -173,39 +167,35 @@ def _load(paths: list[str], style: Style | None, cache: cachemod.Cache | None,
             stats.append(cachemod.Stat(st.st_size, st.st_mtime_ns))
         except OSError:
             stats.append(None)
+    # cached entries first, window by window (memory stays bounded), then the rest read and
+    # validated on every core: callers that need an order sort by id
+    missing: list[str] = [p for p, s in zip(paths, stats, strict=True) if s is None]
+    data, search, listing_ = wants
     known = [(p, s) for p, s in zip(paths, stats, strict=True) if s is not None]
-    # first look: only which entries are fresh; their contents are read window by window
-    # below, so memory stays bounded however many records there are
-    fresh = cache.fresh(known) if cache is not None else set()
-    progress(len(fresh))
-    missing = [p for p in paths if p not in fresh]
+    if cache is None:
+        missing = list(paths)
+        known = []
+    for start in range(0, len(known), WINDOW):
+        window = known[start:start + WINDOW]
+        hits = 0
+        for path, entry in cache.get_many(window, style.name if style else None,  # type: ignore[union-attr]
+                                          data=data, search=search, listing=listing_,
+                                          needle=needle):
+            if entry is None:
+                missing.append(path)
+                continue
+            hits += 1
+            if style is not None and style.name not in entry.pieces:
+                piece = style.piece(Loaded(path, entry).record())
+                entry.pieces[style.name] = piece
+                cache.put_piece(path, style.name, piece)  # type: ignore[union-attr]
+            yield Loaded(path, entry)
+        progress(hits)
     names = [style.name] if style else []
-    # results come back in the order of `missing`, which is the order of `paths`
-    results = (item for chunk in _validate_all(missing, names, workers) for item in
-               _counted(chunk, progress))
-    for start in range(0, len(paths), WINDOW):
-        window = paths[start:start + WINDOW]
-        hits: dict[str, cachemod.Entry | None] = {}
-        if cache is not None:
-            cached = [(p, s) for p, s in zip(window, stats[start:start + WINDOW], strict=True)
-                      if p in fresh]
-            data, search, listing_ = wants
-            hits = dict(cache.get_many(cached, style.name if style else None, data=data,
-                                       search=search, listing=listing_, needle=needle))
-        for path in window:
-            if path in fresh:
-                entry = hits.get(path)
-                if entry is None:  # changed since the first look: read it here
-                    yield _from_row(path, _validate_files([path], names)[0], cache)
-                    continue
-                if style is not None and style.name not in entry.pieces:
-                    piece = style.piece(Loaded(path, entry).record())
-                    entry.pieces[style.name] = piece
-                    if cache is not None:
-                        cache.put_piece(path, style.name, piece)
-                yield Loaded(path, entry)
-            else:
-                yield _from_row(path, next(results), cache)
+    for chunk in _validate_all(missing, names, workers):
+        for result in chunk:
+            yield _from_row(result[0], result, cache)
+        progress(len(chunk))
     if cache is not None:
         cache.flush()
 

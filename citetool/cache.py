@@ -159,24 +159,6 @@ class Cache:
         """The entry for this file if every key matches, else None."""
         return next(self.get_many([(path, stat)], style=style, data=True))[1]
 
-    def fresh(self, items: Iterable[tuple[Path, Stat]]) -> set[Path]:
-        """The files whose entry is fresh (every key matches), reading the keys only."""
-        out: set[Path] = set()
-        items = list(items)
-        for start in range(0, len(items), 500):
-            part = items[start:start + 500]
-            keys = [_key(p) for p, _ in part]
-            try:
-                rows = {row[0]: row[1:] for row in self._db.execute(
-                    "SELECT path, size, mtime_ns, stamp FROM entry WHERE path IN "  # noqa: S608
-                    f"({', '.join('?' * len(keys))})", keys)}
-            except Exception:  # noqa: BLE001
-                return set()
-            for key, (path, stat) in zip(keys, part, strict=True):
-                if rows.get(key) == (stat[0], stat[1], self._stamp):
-                    out.add(path)
-        return out
-
     def get_many(self, items: Iterable[tuple[Any, Stat]], style: str | None = None,
                  data: bool = False, search: bool = False, listing: bool = False,
                  needle: str | None = None) -> Iterator[tuple[Any, Entry | None]]:

@@ -303,6 +303,7 @@ def list_(as_json: bool, **opts: object) -> None:
     except CitetoolError as exc:
         _fail(exc)
     lines = []
+    loaded.sort(key=lambda item: item[0])
     for _, row in loaded:
         rid, iso, shown, short, authors, kind = row
         if as_json:

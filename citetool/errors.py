@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+_ONE_LINE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f)}
+
 
 class CitetoolError(Exception):
     """A problem with input data, carrying where it is (path, field) and why."""
@@ -13,7 +15,9 @@ class CitetoolError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return ": ".join(part for part in (self.path, self.field, self.reason) if part)
+        text = ": ".join(part for part in (self.path, self.field, self.reason) if part)
+        # one line, whatever a hostile file put in a key or value that the message quotes
+        return text.translate(_ONE_LINE)
 
 
 class UsageError(CitetoolError):

@@ -6,6 +6,8 @@ import os
 
 import pytest
 from conftest import BUNDLED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citetool import store, yamlio
 from citetool.cli import cli
@@ -125,3 +127,34 @@ def test_a_field_of_punctuation_only_is_refused():
     raw = {"id": "x1", "title": "Note", "short_title": "Note", "archive": "."}
     with pytest.raises(CitetoolError, match="archive: must contain a letter or a digit"):
         store.validate(raw, "x1.yaml")
+
+
+YAML_BITS = [
+    "id: x1\n", "title: T\n", "short_title: S\n", "archive: A\n", "date:\n", "  year: 1962\n",
+    "authors:\n", "- org: O\n", "- family: F\n", "  given: G\n", "&a ", "*a", "!!python/object ",
+    "{", "}", "[", "]", ": ", "- ", "  ", "\n", "'", '"', "#", "\t", "---\n", "...\n", "?",
+    "source:\n", "  pages: 4-6\n", "keep_case: [", "url: http://x/{y}\n", "\ufeff", "\r\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from(YAML_BITS), max_size=30).map("".join),
+))
+def test_arbitrary_text_is_a_record_or_one_clean_error(text):
+    """Fuzzing the loader: no traceback, only a valid record or a CitetoolError."""
+    from citetool import store, yamlio
+    from citetool.errors import CitetoolError
+
+    try:
+        raw = yamlio.load_text(yamlio.decode(text.encode("utf-8", "surrogatepass"), "f.yaml"),
+                               "f.yaml")
+        store.validate(raw, "f.yaml")
+    except CitetoolError as exc:
+        assert "\n" not in str(exc)
+
+
+def test_an_error_message_is_always_one_line():
+    err = CitetoolError("a\nb.yaml", "bad\rreason", "key\nname")
+    assert str(err) == "a\\x0ab.yaml: key\\x0aname: bad\\x0dreason"
