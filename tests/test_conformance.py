@@ -114,3 +114,24 @@ def test_divergence_is_real(records, reference):
     """The documented divergence still exists; drop it from the list when citeproc fixes it."""
     assert "l. l. 34" in reference["note"]["f03"]
     assert "l. 34" in chicago.note(records["f03"]) and "l. l." not in chicago.note(records["f03"])
+
+
+def test_markup_in_fields_is_escaped_in_html_output(tmp_path):
+    """citetool writes no HTML itself; the HTML that CSL processors make from its CSL-JSON
+    escapes what a field smuggles in (citeproc-js escapes tags it does not know)."""
+    from citetool.model import Record
+
+    record = Record.model_validate({
+        "id": "x1", "title": "Report <script>alert(1)</script> & <img src=x onerror=y>",
+        "short_title": "Report", "archive": "A <b>bold</b> archive",
+        "authors": [{"org": "<iframe>Office"}]})
+    items = tmp_path / "items.json"
+    items.write_text(csljson.render([record]), encoding="utf-8")
+    env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
+    done = subprocess.run(["node", str(RENDERER), str(items), str(STYLE), str(LOCALE), "note",
+                           "html"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    html = json.loads(done.stdout.splitlines()[0])["text"]
+    for raw in ("<script", "<img", "<iframe", "onerror=y>"):
+        assert raw not in html, html
+    assert "&#60;script&#62;" in html or "&lt;script&gt;" in html
