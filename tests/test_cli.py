@@ -152,3 +152,16 @@ def test_committed_schema_is_current(runner):
     """records/record.schema.json (which records name for editors) is what `schema` prints."""
     committed = json.loads((HERE.parent / "records" / "record.schema.json").read_text())
     assert committed == json.loads(runner.invoke(cli, ["schema"]).output)
+
+
+def test_every_subpackage_is_packaged():
+    """A non-editable install ships every subpackage (the list in pyproject.toml is explicit)."""
+    import tomllib
+
+    config = tomllib.loads((HERE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    root = HERE.parent
+    found = {p.parent.relative_to(root).as_posix().replace("/", ".")
+             for p in (root / "citetool").rglob("__init__.py")}
+    assert found == {"citetool", "citetool.formats", "citetool.importers"}
+    assert found <= listed
