@@ -241,11 +241,3 @@ class Cache:
                 self._db.executemany("INSERT OR REPLACE INTO piece VALUES (?, ?, ?)", pieces)
         except Exception:  # noqa: BLE001
             pass
-
-    def close(self) -> None:
-        """Flush and close."""
-        self.flush()
-        try:
-            self._db.close()
-        except Exception:  # noqa: BLE001
-            pass

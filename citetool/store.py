@@ -82,11 +82,6 @@ def all_files(folder: Path) -> list[str]:
     return [f"{base}{rid}.yaml" for rid in all_ids(folder)]
 
 
-def all_paths(folder: Path) -> list[Path]:
-    """Every record file in the folder, sorted by id."""
-    return [folder / f"{rid}.yaml" for rid in all_ids(folder)]
-
-
 def read_raw(path: Path) -> Any:
     """Read a record file's YAML into plain data, with clear errors."""
     from . import yamlio

@@ -202,7 +202,7 @@ def test_an_invalid_record_is_never_cached_as_valid(runner, corpus):
 
 def test_parallel_and_serial_loading_agree(corpus, monkeypatch):
     (corpus / "bad.yaml").write_text("id: bad\ntitle: [\n", encoding="utf-8")
-    paths = store.all_paths(corpus)
+    paths = store.all_files(corpus)
     style = STYLES["biblatex"]
     serial = [(x.id, x.entry and x.entry.piece("biblatex"), str(x.error))
               for x in batch.load(paths, style, None, workers=1)]

@@ -25,7 +25,6 @@ LANGUAGES = {
     "greek": "el", "hindi": "hi", "urdu": "ur", "indonesian": "id", "khmer": "km", "lao": "lo",
     "thai": "th", "burmese": "my", "macedonian": "mk", "belarusian": "be", "kazakh": "kk",
 }  # fmt: skip
-LANGUAGE_NAMES = {code: name.title() for name, code in LANGUAGES.items()}
 
 # Words that make a name an organization rather than a person.
 _ORG_WORDS = re.compile(
