@@ -47,7 +47,10 @@ DocumentType = Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+_NOT_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # control characters and line breaks
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
 def _clean_line(value: str) -> str:
@@ -55,9 +58,9 @@ def _clean_line(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
-    if _CONTROL.search(value) or _LINE_BREAK.search(value):
+    if _NOT_LINE.search(value):
         raise ValueError("must be one line of text without control characters")
-    if not any(c.isalnum() for c in value):
+    if not value[0].isalnum() and not _ALNUM.search(value):
         raise ValueError("must contain a letter or a digit")
     return value
 

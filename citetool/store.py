@@ -88,7 +88,11 @@ def read_raw(path: Path) -> Any:
 
     try:
         with open(path, "rb") as handle:
-            data = handle.read(yamlio.MAX_BYTES + 1)
+            # read(n) allocates n bytes up front: ask for the file's size, not the limit
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read((size if 0 < size <= yamlio.MAX_BYTES else yamlio.MAX_BYTES) + 1)
+            if len(data) > size:  # it grew while we read, or a special file: up to the limit
+                data += handle.read(yamlio.MAX_BYTES + 1 - len(data))
     except IsADirectoryError:
         raise CitetoolError(str(path), "is a folder, not a record file") from None
     except OSError as exc:

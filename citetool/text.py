@@ -6,6 +6,7 @@ style, so that citetool's own output equals the reference output.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from . import protect
@@ -37,6 +38,12 @@ _TAG_RE = re.compile(
 )
 _SPACE_RE = re.compile("([\u00a0\u0020\u2000-\u200b\u205f\u3000]+)")
 _NOCASE_OPEN, _NOCASE_CLOSE = "\x00", "\x01"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_skip(lower: str) -> bool:
+    """Whether a lowercased word is a stop word (memoized: titles share their words)."""
+    return _SKIP_RE.search(lower) is not None
 
 
 _FIRST_LETTER = re.compile(r"(\s*)(.)(.*)", re.S)
@@ -81,7 +88,7 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
                 continue
             lower = word.lower()
             cap = False
-            if len(word) > 1 and not _SKIP_RE.search(lower):
+            if len(word) > 1 and not _is_skip(lower):
                 cap = True
             elif j == len(items) - 1 and following == "-":
                 cap = True
@@ -119,7 +126,7 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
         parts = _SPACE_RE.split(strings[si])
         items = parts[0::2]
         word = items[wj]
-        if len(word) > 1 and _SKIP_RE.search(word.lower()):
+        if len(word) > 1 and _is_skip(word.lower()):
             items[wj] = _capitalise(word)
             parts[0::2] = items
             strings[si] = "".join(parts)

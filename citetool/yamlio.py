@@ -39,20 +39,22 @@ class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
         return _SEQUENCE if kind is yaml.SequenceNode else _MAPPING
 
 
-def _build(root: yaml.Node, path: str) -> Any:
+def _build(root: yaml.Node, path: str, aliases: bool = True) -> Any:
     """Plain data from the node graph, refusing explicit tags, aliases (a node reached twice)
-    and duplicate keys, in one pass without recursion (no depth limit to hit)."""
+    and duplicate keys, in one pass without recursion (no depth limit to hit). Without
+    `aliases` (the text has no "*"), no node can be reached twice and none is tracked."""
     seen: set[int] = set()
 
     def value_of(node: yaml.Node) -> Any:
-        if id(node) in seen:
-            raise CitetoolError(path, "anchors and aliases are not allowed in records")
-        seen.add(id(node))
+        if aliases:
+            if id(node) in seen:
+                raise CitetoolError(path, "anchors and aliases are not allowed in records")
+            seen.add(id(node))
         if node.tag not in _CORE_TAGS:
             raise CitetoolError(path, f"the tag {node.tag} is not allowed in records")
-        if isinstance(node, yaml.ScalarNode):
+        if node.__class__ is yaml.ScalarNode:
             return node.value
-        out: Any = {} if isinstance(node, yaml.MappingNode) else []
+        out: Any = {} if node.__class__ is yaml.MappingNode else []
         stack.append((node, out))
         return out
 
@@ -60,17 +62,17 @@ def _build(root: yaml.Node, path: str) -> Any:
     top = value_of(root)
     while stack:
         node, out = stack.pop()
-        if isinstance(node, yaml.MappingNode):
+        if out.__class__ is dict:
             for key_node, value_node in node.value:
                 key = value_of(key_node)
-                if not isinstance(key, str):
+                if key.__class__ is not str:
                     raise CitetoolError(path, "a key must be plain text, not a list or mapping")
                 if key in out:
                     line = key_node.start_mark.line + 1
                     raise CitetoolError(path, f"duplicate key (line {line})", field=key)
                 out[key] = value_of(value_node)
         else:
-            out.extend(value_of(item) for item in node.value)
+            out.extend([value_of(item) for item in node.value])
     return top
 
 
@@ -91,7 +93,7 @@ def load_text(text: str, path: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        return _build(node, path)
+        return _build(node, path, "*" in text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -83,6 +83,25 @@ def test_oversized_file(tmp_path):
         store.load_path(path)
 
 
+@pytest.mark.parametrize("reported", [0, 10])
+def test_file_read_whole_when_its_size_is_wrong(tmp_path, monkeypatch, reported):
+    # special files report 0, and a file may grow between stat and read: read to the end
+    path = write(tmp_path, "115325.yaml", SEED)
+    real = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result(
+        (*real(fd)[:6], reported, *real(fd)[7:])))
+    assert store.load_path(path).title.startswith("Telegram from")
+
+
+def test_anchor_without_alias_is_harmless_and_alias_in_a_list_refused(tmp_path):
+    ok = write(tmp_path, "115325.yaml", SEED.replace("title:", "title: &t", 1))
+    assert store.load_path(ok).title.startswith("Telegram from")
+    bad = write(tmp_path, "115325.yaml", SEED.replace("funders:", "x: &f [a]\nfunders:", 1)
+                + "extra: [*f]\n")
+    with pytest.raises(CitetoolError, match="anchors and aliases"):
+        store.load_path(bad)
+
+
 def test_symlink_outside_the_folder_is_refused(tmp_path):
     outside = write(tmp_path, "outside.yaml", SEED)
     folder = tmp_path / "records"
