@@ -7,7 +7,8 @@ Every operation runs as a fresh process (as a user runs it); the figure is the m
 time of the repeats and the peak memory (max RSS) of the process, each with its ratio to a
 baseline run the same way in the same session:
   - cold `citetool cite ID` against `python -c "import click, yaml"`; the cite runs after one
-    other call, so it may use the cache (the cold start is the process, not the cache);
+    other call, so it may use the cache (the cold start is the process, not the cache), and
+    with citetool's bytecode compiled, as a pip install leaves it;
   - `validate`, `export --all` (each style) and `list --query` against parsing the same YAML
     files with PyYAML's libyaml loader in one process: "first" with an empty cache, "second"
     with the cache of the first and no file changed.
@@ -102,6 +103,13 @@ def main() -> None:
     cite_cmd = [script] if script else exe
     root = Path(tempfile.mkdtemp(prefix="citetool-bench-"))
     env = {**os.environ, "CITETOOL_CACHE_DIR": str(root / "cache")}
+    # as pip installs it: bytecode compiled once, as click's and PyYAML's already is (with
+    # PYTHONDONTWRITEBYTECODE set, every cold start would compile citetool from source)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    import citetool
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(citetool.__file__).parent)],
+                   env=env, check=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, repeat {args.repeat}; "
           "ratios are to the baseline above each block")
     header = (f"{'operation':<34} {'N':>7} {'median':>11} {'ratio':>8} {'peak':>11} "

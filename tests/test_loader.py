@@ -177,3 +177,40 @@ def test_arbitrary_text_is_a_record_or_one_clean_error(text):
 def test_an_error_message_is_always_one_line():
     err = CitetoolError("a\nb.yaml", "bad\rreason", "key\nname")
     assert str(err) == "a\\x0ab.yaml: key\\x0aname: bad\\x0dreason"
+
+
+@pytest.mark.parametrize(("title", "reason"), [
+    ("Note\nTwo", "one line of text"), ("Note\rTwo", "one line of text"),
+    ("Note\x07", "one line of text"), ("No\x1fte", "one line of text"),
+    ("___", "letter or a digit"), ("--.", "letter or a digit"), ("   ", "at least 1 character"),
+])
+def test_one_line_fields_refuse_breaks_controls_and_no_letters(title, reason):
+    raw = {"id": "x1", "title": title, "short_title": "Note", "archive": "A"}
+    with pytest.raises(CitetoolError, match=f"title: .*{reason}"):
+        store.validate(raw, "x1.yaml")
+
+
+def _reference_line_check(value):
+    """The rule as first written, character by character."""
+    value = value.strip()
+    if not value:
+        return "empty"
+    if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value):
+        return "control"
+    if not any(c.isalnum() for c in value):
+        return "no letter"
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=12))
+def test_one_line_check_equals_its_definition(value):
+    from citetool.model import _clean_line
+
+    expected = _reference_line_check(value)
+    try:
+        got = _clean_line(value)
+    except ValueError as exc:
+        got = {"must not be empty": "empty", "must contain a letter or a digit": "no letter"}.get(
+            str(exc), "control")
+    assert got == expected
