@@ -47,8 +47,6 @@ DocumentType = Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 _NOT_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # control characters and line breaks
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
