@@ -281,7 +281,7 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
         chunks = chosen.stream([piece for _, piece in loaded], export=True)
         del loaded
         if output is None:
-            out = click.get_text_stream("stdout")
+            out = sys.stdout
             out.writelines(chunks)
             out.write("\n")
             out.flush()
@@ -459,8 +459,18 @@ def _read_input(name: str) -> bytes:
         raise CitetoolError(name, exc.strerror or "cannot be read") from None
 
 
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the locale says: citations hold curly quotes and names in any
+    script, and a bibliography file is UTF-8 (an ASCII or Latin-1 locale raised errors)."""
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 def main() -> None:
     """Entry point of the `citetool` console script."""
+    _utf8_streams()
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, HERE
+from conftest import BUNDLED, FIXTURES, HERE
 
 from citetool.cli import cli
 from citetool.formats import STYLES
@@ -165,3 +165,32 @@ def test_every_subpackage_is_packaged():
              for p in (root / "citetool").rglob("__init__.py")}
     assert found == {"citetool", "citetool.formats", "citetool.importers"}
     assert found <= listed
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_output_is_utf8_whatever_the_locale(tmp_path, encoding):
+    # curly quotes and non-Latin-1 names once raised UnicodeEncodeError with a traceback
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "CITETOOL_RECORDS": str(FIXTURES)}
+    env.pop("PYTHONUTF8", None)
+    run = [sys.executable, "-m", "citetool"]
+    cite = subprocess.run([*run, "--records", str(BUNDLED), "cite", "115325"], env=env,
+                          capture_output=True)
+    assert cite.returncode == 0, cite.stderr
+    assert "\u201cTelegram" in cite.stdout.decode("utf-8")
+    export = subprocess.run([*run, "export", "--all", "-s", "csl-json"], env=env,
+                            capture_output=True)
+    assert export.returncode == 0, export.stderr
+    assert any(not c.isascii() and not "\u00a0" <= c <= "\u00ff"
+               for c in export.stdout.decode("utf-8"))
+    bad = tmp_path / "r\u00e9cords\u4e00"
+    bad.mkdir()
+    (bad / "x1.yaml").write_text("id: [\n", encoding="utf-8")
+    error = subprocess.run([*run, "--records", str(bad), "validate"], env=env,
+                           capture_output=True)
+    assert error.returncode == 1
+    message = error.stderr.decode("utf-8")
+    assert "Traceback" not in message and "r\u00e9cords\u4e00" in message
