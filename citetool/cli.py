@@ -87,10 +87,21 @@ def _progress(total: int, label: str) -> Any:
     return click.progressbar(length=total, label=label, file=sys.stderr)
 
 
+def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A text option's value, stripped; empty or several lines is a usage error."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or not value.isprintable():
+        raise click.BadParameter("must be one line of printable text, not empty")
+    return value
+
+
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
 @STYLE_OPTION
-@click.option("--page", "-p", help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
+@click.option("--page", "-p", callback=_one_line,
+              help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
 def cite(ids: tuple[str, ...], style: str, page: str | None) -> None:
     """Print citations of the records ID... in the order given."""
     from . import batch, formats
@@ -217,11 +228,8 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
     opts["until"] = _date_bound(opts.get("until"), "until")  # type: ignore[arg-type]
     chosen = list(ids)
     if chosen == ["-"]:
-        chosen = [
-            line.strip()
-            for line in sys.stdin
-            if line.strip() and not line.lstrip().startswith("#")
-        ]
+        chosen = [rid for line in sys.stdin for rid in line.partition("#")[0].split()]
+    chosen = list(dict.fromkeys(chosen))  # a bibliography lists each record once
     by_record = any(opts.get(k) for k in _RECORD_FILTERS)
     paths: list[Any]
     if not chosen and (all_ or by_record or opts.get("query")):

@@ -106,6 +106,30 @@ def test_export_ids_from_stdin_and_filters(runner):
     assert [d["id"] for d in json.loads(result.output)] == ["f18"]
 
 
+def test_export_lists_each_record_once_and_reads_several_ids_a_line(runner):
+    # a repeated id once gave the same document twice, under keys ..a and ..b
+    args = ["--records", str(FIXTURES), "export", "-s", "bibtex"]
+    result = runner.invoke(cli, [*args, "f01", "f01"])
+    assert result.exit_code == 0
+    assert re.findall(r"^@misc\{([^,]+),", result.output, re.M) == ["report_on_the_1958"]
+    result = runner.invoke(cli, [*args, "-"], input="f01 f02  # two\n# none\n\tf01\tf03\n")
+    assert result.exit_code == 0, result.output
+    assert len(re.findall(r"^@misc", result.output, re.M)) == 3
+
+
+@pytest.mark.parametrize("page", ["", "   ", "5\n6", "5\x07"])
+def test_cite_refuses_an_empty_or_broken_pinpoint(runner, page):
+    # an empty --page once silently dropped the record's own pages from the note
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "cite", "f01", "--page", page])
+    assert result.exit_code == 2
+    assert "--page" in result.output and "Traceback" not in result.output
+
+
+def test_cite_pinpoint_is_stripped(runner):
+    result = runner.invoke(cli, ["--records", str(FIXTURES), "cite", "f01", "--page", " 5 "])
+    assert result.exit_code == 0 and ", p. 5, " in result.output
+
+
 def test_export_missing_id_writes_nothing(runner, tmp_path):
     out = tmp_path / "refs.bib"
     result = runner.invoke(cli, ["--records", str(FIXTURES), "export", "f01", "nope",
