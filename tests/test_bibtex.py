@@ -94,3 +94,15 @@ def test_hyphenated_names_protected_not_whole_title(records):
     assert "{Hu-rak}" in out or "{Lee Hu-rak}" in out
     assert "title        = {{" not in out
     assert plain_name(records["f18"].authors[0]) == "Lee Hu-rak"
+
+
+@pytest.mark.parametrize("render", [bibtex.render_bibtex, bibtex.render_biblatex])
+def test_initials_are_separate_name_tokens(records, render):
+    # "L.W." is one token to BibTeX and biber: abbreviated, it printed "L." alone
+    from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
+
+    entry = bibtexparser.parse_string(
+        render([records["f20"]]),
+        append_middleware=[SeparateCoAuthors(), SplitNameParts()]).entries[0]
+    [name] = entry["author"]
+    assert name.first == ["L.", "W."] and name.last == ["Henderson"]

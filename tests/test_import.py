@@ -270,6 +270,17 @@ NOT_IN_BIBLATEX = {"id", "summary", "text", "funders", "original_languages", "su
                    "source_statement", "citation_layout", "type", "translated"}
 
 
+def _spaced(data):
+    from citetool.text import space_initials
+
+    if isinstance(data, dict):
+        return {k: space_initials(v) if k == "given" and v else _spaced(v)
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_spaced(v) for v in data]
+    return data
+
+
 @pytest.mark.parametrize("path", ROUND_TRIP, ids=lambda p: p.stem)
 def test_biblatex_round_trip(path):
     from citetool.formats.bibtex import _LANGIDS
@@ -282,7 +293,9 @@ def test_biblatex_round_trip(path):
     if record.language not in _LANGIDS:
         skip.add("language")
     want, got = record.model_dump(exclude=skip), back.model_dump(exclude=skip)
-    assert got == want
+    # BibLaTeX gets spaced initials ("L.W." is one name token there); every style spaces
+    # them anyway, so "L.W." and "L. W." are the same name
+    assert _spaced(got) == _spaced(want)
     if record.url and "/document/" in record.url:
         assert back.id == record.url.rsplit("/", 1)[1]
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import protect
 from ..plain import is_org
+from ..text import space_initials
 
 if TYPE_CHECKING:
     from ..model import Organization, Person, Record
@@ -73,7 +74,8 @@ def _name(agent: Person | Organization, ascii_only: bool) -> str:
     if agent.suffix:
         parts.append(escape(agent.suffix, ascii_only))
     if agent.given:
-        parts.append(escape(agent.given, ascii_only))
+        # "L.W." is one name token to BibTeX and biber, abbreviated to "L." alone
+        parts.append(escape(space_initials(agent.given), ascii_only))
     if len(parts) == 1:
         return "{" + parts[0] + "}"
     return ", ".join(parts)
