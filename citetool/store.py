@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,10 @@ def path_for(folder: Path, record_id: str) -> Path:
     """The file that holds a record id; it must exist and stay inside the folder."""
     path = folder / f"{check_id(record_id)}.yaml"
     if not path.is_file():
+        if path.is_dir():
+            raise CitetoolError(str(path), "is a folder, not a record file")
+        if path.exists():
+            raise CitetoolError(str(path), "is not a regular file")
         close = difflib.get_close_matches(record_id, list(all_ids(folder)), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise CitetoolError(str(path), f"no record with id {record_id!r}{hint}")
@@ -87,9 +92,15 @@ def read_raw(path: Path) -> Any:
     from . import yamlio
 
     try:
-        with open(path, "rb") as handle:
+        # non-blocking: opening a FIFO named like a record must not wait for a writer
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(status.st_mode):
+                raise CitetoolError(str(path), "is not a regular file")
             # read(n) allocates n bytes up front: ask for the file's size, not the limit
-            size = os.fstat(handle.fileno()).st_size
+            size = status.st_size
             data = handle.read((size if 0 < size <= yamlio.MAX_BYTES else yamlio.MAX_BYTES) + 1)
             if len(data) > size:  # it grew while we read, or a special file: up to the limit
                 data += handle.read(yamlio.MAX_BYTES + 1 - len(data))

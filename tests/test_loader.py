@@ -214,3 +214,22 @@ def test_one_line_check_equals_its_definition(value):
         got = {"must not be empty": "empty", "must contain a letter or a digit": "no letter"}.get(
             str(exc), "control")
     assert got == expected
+
+
+@pytest.mark.parametrize("command", [["validate"], ["export", "--all"], ["cite", "x1"],
+                                     ["list"]])
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_record_name_that_is_no_file_is_reported_not_waited_on(tmp_path, command, kind):
+    # opening a FIFO named like a record once blocked for ever, waiting for a writer
+    import subprocess
+    import sys
+
+    write(tmp_path, "115325.yaml", SEED)
+    target = tmp_path / "x1.yaml"
+    os.mkfifo(target) if kind == "fifo" else target.mkdir()
+    result = subprocess.run([sys.executable, "-m", "citetool", "--records", str(tmp_path),
+                             *command], capture_output=True, text=True, timeout=60)
+    # list shows what it can and names what it skipped; the others fail
+    assert result.returncode == (0 if command == ["list"] else 1)
+    reason = "is not a regular file" if kind == "fifo" else "is a folder, not a record file"
+    assert f"x1.yaml: {reason}" in result.stderr and "Traceback" not in result.stderr
