@@ -114,13 +114,15 @@ def test_symlink_outside_the_folder_is_refused(tmp_path):
 def test_lookup_reads_one_file(folder, monkeypatch):
     write(folder, "broken.yaml", "id: [\n")
     opened = []
-    real_open = open
 
-    def spy(path, *args, **kwargs):
-        opened.append(str(path))
-        return real_open(path, *args, **kwargs)
+    def spy(real):
+        def opener(path, *args, **kwargs):
+            opened.append(str(path))
+            return real(path, *args, **kwargs)
+        return opener
 
-    monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr("builtins.open", spy(open))
+    monkeypatch.setattr(os, "open", spy(os.open))
     store.load(folder, "115325")
     assert [p for p in opened if p.endswith(".yaml")] == [str(folder / "115325.yaml")]
 
