@@ -290,6 +290,8 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
         del loaded
         if output is None:
             out = sys.stdout
+            if out is None:
+                raise CitetoolError(None, "standard output is closed; use -o FILE")
             out.writelines(chunks)
             out.write("\n")
             out.flush()
@@ -480,7 +482,25 @@ def main() -> None:
     """Entry point of the `citetool` console script."""
     _utf8_streams()
     try:
-        cli(standalone_mode=True)
+        try:
+            cli(standalone_mode=True)
+        finally:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a full disk shows here, not after the exit code is set
     except KeyboardInterrupt:  # pragma: no cover
         click.echo("citetool: interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:
+        # the library reports its own files as CitetoolError: this is standard output
+        # (a full disk, a reader gone away); point it at /dev/null so the exit flush is quiet
+        import errno
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+        if exc.errno != errno.EPIPE:  # `| head` stopping early is no error worth a message
+            where = exc.filename or "standard output"
+            click.echo(f"citetool: {where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)

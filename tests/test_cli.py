@@ -218,3 +218,56 @@ def test_output_is_utf8_whatever_the_locale(tmp_path, encoding):
     assert error.returncode == 1
     message = error.stderr.decode("utf-8")
     assert "Traceback" not in message and "r\u00e9cords\u4e00" in message
+
+
+@pytest.mark.parametrize("command", [["cite", "115325"], ["export", "--all"],
+                                     ["export", "--all", "-s", "bibtex"], ["list"],
+                                     ["show", "115325"]])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(command):
+    # a write error on standard output once ended in a traceback
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "citetool", "--records", str(BUNDLED),
+                                 *command], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 1
+    assert result.stderr == "citetool: standard output: No space left on device\n"
+
+
+def test_export_to_a_closed_stdout_says_so_and_o_still_works(tmp_path):
+    import subprocess
+    import sys
+
+    run = [sys.executable, "-m", "citetool", "--records", str(BUNDLED), "export", "--all"]
+    result = subprocess.run(run, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: __import__("os").close(1))
+    assert result.returncode == 1 and "standard output is closed" in result.stderr
+    assert "Traceback" not in result.stderr
+    out = tmp_path / "refs.txt"
+    result = subprocess.run([*run, "-o", str(out)], stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: __import__("os").close(1))
+    assert result.returncode == 0 and out.read_text(encoding="utf-8").startswith("Ministry")
+
+
+def test_a_reader_that_stops_early_is_no_error_message(tmp_path):
+    # `citetool export --all | head -1`: the broken pipe is quiet, no traceback
+    import subprocess
+    import sys
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    seed = (BUNDLED / "115325.yaml").read_text(encoding="utf-8")
+    for n in range(400):
+        (folder / f"r{n}.yaml").write_text(seed.replace("id: '115325'", f"id: r{n}"),
+                                           encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "citetool", "--no-cache", "--records",
+                             str(folder), "export", "--all"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("Ministry")
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 1
+    assert proc.stderr.read() == ""
