@@ -417,3 +417,15 @@ def test_reprint_travels_through_csl_json():
     back = store.validate(csl_in.item(csljson.item(record), "x")[0], "x")
     assert back.source.reprinted_in == record.source.reprinted_in
     assert back.model_dump(exclude={"text"}) == record.model_dump(exclude={"text"})
+
+
+@pytest.mark.parametrize("date", ["June 1-5, 1958", "Spring of 1958"])
+def test_an_unreadable_date_is_named_in_the_error(runner, tmp_path, date):
+    # it was "cannot find the title, date and archive in the citation", naming nothing
+    page = tmp_path / "page.txt"
+    text = SEED.read_text(encoding="utf-8").replace("March 24, 1962", date)
+    page.write_text(text, encoding="utf-8")
+    result = _import(runner, tmp_path, str(page))
+    assert result.exit_code == 1
+    assert f"page.txt: date: cannot read the date {date!r}" in result.output
+    assert not list(tmp_path.glob("*.yaml"))

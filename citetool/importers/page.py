@@ -88,6 +88,7 @@ def _split_citation(cite: str, where: str) -> dict[str, Any]:
         raise CitetoolError(where, "the citation does not start with a quoted title",
                             "citation")
     archive = None
+    unread = None  # the date text just before the archive name, if it could not be read
     for m in _ARCHIVE_NAME.finditer(cite):
         before = cite[: m.start()]
         tail = cite[m.end():]
@@ -101,6 +102,10 @@ def _split_citation(cite: str, where: str) -> dict[str, Any]:
                 archive = m.group()
                 return {"layout": layout, "title": cite[1:q], "date": date_text,
                         "archive": archive, "statement": tail[2:].strip() or None}
+            unread = unread or date_text
+    if unread:
+        raise CitetoolError(where, f"cannot read the date {unread!r} (citetool reads 'March 24, "
+                            "1962', 'March 1962', '1962', 'c. 1962' and ranges of these)", "date")
     raise CitetoolError(where, "cannot find the title, date and archive in the citation",
                         "citation")
 
