@@ -50,11 +50,7 @@ def check_id(record_id: str) -> str:
 def path_for(folder: Path, record_id: str) -> Path:
     """The file that holds a record id; it must exist and stay inside the folder."""
     path = folder / f"{check_id(record_id)}.yaml"
-    if not path.is_file():
-        if path.is_dir():
-            raise CitetoolError(str(path), "is a folder, not a record file")
-        if path.exists():
-            raise CitetoolError(str(path), "is not a regular file")
+    if not path.exists():  # a folder or FIFO of that name is named for what it is when read
         close = difflib.get_close_matches(record_id, list(all_ids(folder)), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise CitetoolError(str(path), f"no record with id {record_id!r}{hint}")
@@ -101,8 +97,8 @@ def read_raw(path: Path) -> Any:
                 raise CitetoolError(str(path), "is not a regular file")
             # read(n) allocates n bytes up front: ask for the file's size, not the limit
             size = status.st_size
-            data = handle.read((size if 0 < size <= yamlio.MAX_BYTES else yamlio.MAX_BYTES) + 1)
-            if len(data) > size:  # it grew while we read, or a special file: up to the limit
+            data = handle.read(min(size, yamlio.MAX_BYTES) + 1)
+            if len(data) > size:  # it grew since fstat: read on, up to the limit
                 data += handle.read(yamlio.MAX_BYTES + 1 - len(data))
     except IsADirectoryError:
         raise CitetoolError(str(path), "is a folder, not a record file") from None

@@ -85,7 +85,7 @@ def test_oversized_file(tmp_path):
 
 @pytest.mark.parametrize("reported", [0, 10])
 def test_file_read_whole_when_its_size_is_wrong(tmp_path, monkeypatch, reported):
-    # special files report 0, and a file may grow between stat and read: read to the end
+    # a file may grow between fstat and read (here it "was" empty, or 10 bytes): read it all
     path = write(tmp_path, "115325.yaml", SEED)
     real = os.fstat
     monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result(
