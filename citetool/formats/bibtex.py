@@ -1,19 +1,20 @@
 """BibTeX and BibLaTeX entries, written with bibtexparser from escaped field values.
 
-There is no archival entry type: both use @misc, with the call number and pages in
-`howpublished` so that standard styles print them (see the style guide).
+What goes in which field is the format's vocabulary (citetool.vocab.bibtex), shared with the
+BibTeX importer.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .. import protect
-from ..plain import is_org
-from ..text import space_initials
+from ..plain import is_org, space_initials
+from ..text import and_list, pages_are_numeric, pages_plural
+from ..vocab import bibtex as vocab
+from .base import Style, unique_keys
 
 if TYPE_CHECKING:
     from ..model import Organization, Person, Record
@@ -31,15 +32,6 @@ _SPECIAL = {
     "_": r"\_",
 }
 _SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _SPECIAL))
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_LANGIDS = {
-    "en": "american", "en-US": "american", "en-GB": "british", "ru": "russian",
-    "de": "ngerman", "fr": "french", "pl": "polish", "cs": "czech", "hu": "magyar",
-    "es": "spanish", "it": "italian", "pt": "portuguese", "bg": "bulgarian", "ro": "romanian",
-    "sk": "slovak", "uk": "ukrainian", "sr": "serbian", "hr": "croatian",
-}  # fmt: skip
-
-
 def escape(value: str, ascii_only: bool = False) -> str:
     """Escape text so LaTeX prints it: specials as commands, non-ASCII as accents for BibTeX."""
     out = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], value)
@@ -86,15 +78,7 @@ def names(agents: Sequence[Person | Organization], ascii_only: bool = False) -> 
     return " and ".join(_name(a, ascii_only) for a in agents)
 
 
-def _plain_name(agent: Person | Organization) -> str:
-    from .archive import plain_name
-
-    return plain_name(agent)
-
-
 def _pages(pages: str) -> str:
-    from ..text import pages_are_numeric, pages_plural
-
     body = escape(pages).replace("\u2013", "-").replace("-", "--")
     if not pages_are_numeric(pages):
         return body
@@ -115,16 +99,14 @@ def _howpublished(record: Record, ascii_only: bool, with_archive: bool) -> str:
 def _credits(record: Record) -> list[str]:
     out = []
     if record.obtained_by:
-        out.append("Obtained by " + _and(record.obtained_by))
+        out.append(vocab.OBTAINED_BY + _and(record.obtained_by))
     if record.contributed_by:
-        out.append("Contributed by " + _and(record.contributed_by))
+        out.append(vocab.CONTRIBUTED_BY + _and(record.contributed_by))
     return out
 
 
 def _and(agents: Sequence[Person | Organization]) -> str:
-    from .archive import and_list
-
-    return and_list([_plain_name(a) for a in agents])
+    return and_list([a.reading() for a in agents], serial=False)
 
 
 def _titleaddon(record: Record) -> str:
@@ -134,7 +116,7 @@ def _titleaddon(record: Record) -> str:
             article = "" if agent.org.lower().startswith("the ") else "the "
             parts.append(article + "{" + escape(agent.org) + "}")
         else:
-            parts.append(escape(_plain_name(agent)))
+            parts.append(escape(agent.reading()))
     if not parts:
         return ""
     return "to " + (" and ".join(parts) if len(parts) <= 2 else ", ".join(parts))
@@ -151,54 +133,6 @@ def biblatex_date(record: Record) -> str:
     return out + ("~" if date.circa else "")
 
 
-def base_key(record: Record) -> str:
-    """An ASCII citation key: first author (or title) and year, e.g. 'petrov_1960'."""
-    lead = record.authors or record.translators
-    if lead:
-        first = lead[0]
-        source = first.org if is_org(first) else first.family
-    else:
-        source = " ".join(record.title.split()[:3])
-    ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "doc_" + re.sub(
-        r"[^a-z0-9]+", "_", record.id.lower()
-    )
-    year = str(record.date.year) if record.date is not None else "nd"
-    return f"{slug}_{year}"
-
-
-def keys(records: Sequence[Record]) -> list[str]:
-    """Unique keys for an export: repeated keys all get a, b, c ... in order."""
-    return unique_keys([base_key(r) for r in records])
-
-
-def unique_keys(bases: Sequence[str]) -> list[str]:
-    """Base keys made unique: every key that repeats gets a, b, c ... in order."""
-    counts: dict[str, int] = {}
-    for key in bases:
-        counts[key] = counts.get(key, 0) + 1
-    seen: dict[str, int] = {}
-    out = []
-    for key in bases:
-        if counts[key] == 1:
-            out.append(key)
-            continue
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        out.append(key + _suffix(n))
-    return out
-
-
-def _suffix(n: int) -> str:
-    """a, b, ..., z, aa, ab, ..."""
-    letters = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(97 + rem) + letters
-    return letters
-
-
 def biblatex_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of a BibLaTeX @misc entry, values already escaped and braced."""
     src = record.source
@@ -213,7 +147,7 @@ def biblatex_fields(record: Record) -> list[tuple[str, str]]:
         ("library", src.call_number and escape(src.call_number)),
         ("organization", escape(record.archive)),
         ("url", record.url or ""),
-        ("langid", _LANGIDS.get(record.language, "")),
+        ("langid", vocab.LANGIDS.get(record.language, "")),
         ("addendum", escape(". ".join(_credits(record)))),
     ]
     return [(k, "{" + v + "}") for k, v in fields if v]
@@ -221,13 +155,11 @@ def biblatex_fields(record: Record) -> list[tuple[str, str]]:
 
 def bibtex_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of a classic BibTeX @misc entry (ASCII, LaTeX escapes, no day field)."""
-    from .chicago import format_date
-
     note = []
     if record.translators:
-        note.append("Translated by " + _and(record.translators))
+        note.append(vocab.TRANSLATED_BY + _and(record.translators))
     if record.date is not None and (record.date.day or record.date.until or record.date.circa):
-        note.append("Dated " + format_date(record.date))
+        note.append(vocab.DATED + record.date.prose())
     note += _credits(record)
     date = record.date
     fields = [
@@ -238,15 +170,11 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
         ("howpublished", "{" + _howpublished(record, True, with_archive=True) + "}"),
         # undated: "n.d." as Chicago writes it (BibTeX styles warn about an empty year)
         ("year", "{" + str(date.year) + "}" if date else "{n.d.}"),
-        ("month", _MONTHS[date.month - 1] if date and date.month else ""),
+        ("month", vocab.MONTHS[date.month - 1] if date and date.month else ""),
         ("note", "{" + escape(". ".join(note), True) + "}" if note else ""),
         ("url", "{" + record.url + "}" if record.url else ""),
     ]
     return [(k, v) for k, v in fields if v]
-
-
-def _write(records: Sequence[Record], fields_of: object) -> str:
-    return write_entries(list(zip(keys(records), records, strict=True)), fields_of)
 
 
 def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str:
@@ -262,7 +190,7 @@ def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str
     fmt.trailing_comma = True
     fmt.block_separator = "\n"
     entries = [
-        Entry("misc", key, [Field(k, v) for k, v in fields_of(record)])  # type: ignore[operator]
+        Entry(vocab.ENTRY_TYPE, key, [Field(k, v) for k, v in fields_of(record)])  # type: ignore[operator]
         for key, record in keyed
     ]
     return bibtexparser.write_string(
@@ -270,13 +198,50 @@ def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str
     ).rstrip("\n")
 
 
-def render_biblatex(records: Sequence[Record], page: str | None = None) -> str:
-    """BibLaTeX entries separated by a blank line."""
-    del page
-    return _write(records, biblatex_fields)
+_HEAD = re.compile(r"^(@\w+\{)[^,\n]*,")
 
 
-def render_bibtex(records: Sequence[Record], page: str | None = None) -> str:
-    """Classic BibTeX entries separated by a blank line."""
-    del page
-    return _write(records, bibtex_fields)
+class _Entries(Style):
+    """Entries with unique citation keys, a blank line between them."""
+
+    keyed = True
+    fields_of = staticmethod(biblatex_fields)
+
+    def piece(self, record: Record, page: str | None = None) -> list[str]:
+        """The entry under its author-year key, with the key and the record id beside it."""
+        del page
+        key = record.author_year_key()
+        return [key, write_entries([(key, record)], type(self).fields_of), record.id]
+
+    def stream(self, pieces: Sequence[list[str]], export: bool = False,
+               key: str | None = None) -> Iterator[str]:
+        """The entries, each under its key: the record id, or author and year made unique."""
+        del export
+        if key == "id":
+            keys = [p[2] for p in pieces]
+        else:
+            keys = unique_keys([p[0] for p in pieces])
+        for i, (piece, chosen) in enumerate(zip(pieces, keys, strict=True)):
+            text = piece[1]
+            if chosen != piece[0]:
+                text = _HEAD.sub(lambda m, k=chosen: m.group(1) + k + ",", text, count=1)
+            yield ("\n\n" + text) if i else text
+
+
+class BibLaTeX(_Entries):
+    """BibLaTeX @misc entries, for biber."""
+
+    name = "biblatex"
+    help = "BibLaTeX @misc entries (biber)"
+    fields_of = staticmethod(biblatex_fields)
+
+
+class BibTeX(_Entries):
+    """Classic BibTeX @misc entries (ASCII), for bibtex."""
+
+    name = "bibtex"
+    help = "classic BibTeX @misc entries"
+    fields_of = staticmethod(bibtex_fields)
+
+
+BIBLATEX, BIBTEX = BibLaTeX(), BibTeX()

@@ -7,11 +7,10 @@ every entry as an Outcome, good (raw data) or failed (the error), and the caller
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import CitetoolError, UsageError
+from .builder import Outcome
 
 # name -> (module, file suffixes); the one place the list of import formats is written
 IMPORTERS = {
@@ -20,15 +19,6 @@ IMPORTERS = {
     "csl-json": ("citetool.importers.csljson", (".json",)),
 }
 MAX_BYTES = 64 * 1024 * 1024
-
-
-@dataclass
-class Outcome:
-    """One entry of an import: raw record data, or the error that stopped it."""
-
-    raw: dict[str, Any] | None = None
-    error: CitetoolError | None = None
-    kept_in_notes: list[str] = field(default_factory=list)
 
 
 def detect(text: str, name: str) -> str:
@@ -64,4 +54,5 @@ def run(text: str, name: str, fmt: str | None = None) -> list[Outcome]:
         return [Outcome(error=exc)]
     except RecursionError:
         return [Outcome(error=CitetoolError(name, "nested too deeply"))]
-    return [Outcome(raw, err, extra) for raw, err, extra in parsed]
+    # importers that build records themselves (pages) give (raw, error, kept) tuples
+    return [p if isinstance(p, Outcome) else Outcome(*p) for p in parsed]
