@@ -187,7 +187,7 @@ def test_every_subpackage_is_packaged():
     root = HERE.parent
     found = {p.parent.relative_to(root).as_posix().replace("/", ".")
              for p in (root / "citetool").rglob("__init__.py")}
-    assert found == {"citetool", "citetool.formats", "citetool.importers"}
+    assert {"citetool", "citetool.formats", "citetool.importers"} <= found
     assert found <= listed
 
 
