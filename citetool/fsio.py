@@ -18,6 +18,12 @@ def _exists(path: Path) -> CitetoolError:
     return CitetoolError(str(path), "already exists (use --force to overwrite)")
 
 
+def check_writable(path: Path, force: bool = False) -> None:
+    """Refuse early, before any work, to replace an existing file without `force`."""
+    if not force and path.exists() and path.is_file():
+        raise _exists(path)
+
+
 def _publish(tmp: str, path: Path, force: bool) -> None:
     """Put the finished temporary file in place: replace, or create only if absent."""
     if force:

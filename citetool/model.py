@@ -46,6 +46,7 @@ DOCUMENT_TYPES = (
 DocumentType = Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # control characters and line breaks
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
@@ -329,7 +330,7 @@ class Record(_Strict, RecordMethods):
     )
     language: str = Field(
         "en",
-        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        pattern=LANGUAGE_PATTERN.pattern,
         description="BCP 47 code of the language of the text given (an English "
         "translation: 'en').",
     )
@@ -345,6 +346,16 @@ class Record(_Strict, RecordMethods):
         default_factory=dict,
         description="Facts from an import that have no field here, kept rather than lost.",
     )
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        # an id names a file: one line as given (not stripped), and never a way out of the
+        # records folder, as `cite` refuses it
+        if isinstance(value, str) and (value != value.strip() or ".." in value):
+            raise ValueError("an id is one word of letters, digits, '.', '_' or '-', "
+                             "without '..' or spaces and line breaks")
+        return value
 
     @field_validator("title", "short_title", "archive", "source_statement")
     @classmethod

@@ -34,6 +34,7 @@ NEEDS = {
     "A LaTeX document with biblatex (biber)": ("pdflatex", "biber"),
     "A pandoc Markdown document": ("pandoc",),
     "Importing into Zotero": (),
+    "A script in Python": (),
 }
 
 
@@ -86,3 +87,15 @@ def test_zotero_recipe(tmp_path):
     schema = json.loads((HERE / "conformance" / "csl-data.json").read_text(encoding="utf-8"))
     jsonschema.validate(items, schema)
     assert [i["id"] for i in items] == ["115325"]
+
+
+def test_python_recipe(tmp_path):
+    _run_recipe("A script in Python", tmp_path)
+    lines = (tmp_path / "telegrams.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("115325 Ministry of Foreign Affairs and Ministry of Public "
+                               "Security, \u201cTelegram")
+    assert lines[1].endswith("5, Wilson Center Digital Archive, "
+                             "https://digitalarchive.wilsoncenter.org/document/115325.")
+    assert lines[2].startswith("error: ") and lines[2].endswith(
+        "no-such-record.yaml None no record with id 'no-such-record'")
+    assert (tmp_path / "refs.bib").read_text(encoding="utf-8").startswith("@misc{")

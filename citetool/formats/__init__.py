@@ -8,13 +8,13 @@ modules import their heavy libraries (bibtexparser, rispy) only when they render
 from __future__ import annotations
 
 from ..errors import UsageError
-from . import archive, bibtex, chicago, csljson
+from . import archive, bibtex, chicago, csljson, ris
 from .base import Style
 
 STYLES: dict[str, Style] = {
     s.name: s
     for s in (chicago.NOTE, chicago.SHORT, chicago.BIBLIOGRAPHY, archive.ARCHIVE, bibtex.BIBTEX,
-              bibtex.BIBLATEX, csljson.CSL_JSON)
+              bibtex.BIBLATEX, csljson.CSL_JSON, ris.RIS)
 }
 DEFAULT_STYLE = "chicago-note"
 KEYS = ("id", "author-year")

@@ -17,6 +17,7 @@ IMPORTERS = {
     "page": ("citetool.importers.page", (".txt",)),
     "bibtex": ("citetool.importers.bibtex", (".bib", ".bibtex")),
     "csl-json": ("citetool.importers.csljson", (".json",)),
+    "ris": ("citetool.importers.ris", (".ris",)),
 }
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -30,7 +31,8 @@ def detect(text: str, name: str) -> str:
     for fmt, (module, _) in IMPORTERS.items():
         if importlib.import_module(module).looks_like(text):
             return fmt
-    raise CitetoolError(name, "cannot tell the format (use --from page, bibtex or csl-json)")
+    raise CitetoolError(name, "cannot tell the format (use --from "
+                       + ", ".join(IMPORTERS) + ")")
 
 
 def decode(data: bytes, name: str) -> str:
@@ -56,3 +58,14 @@ def run(text: str, name: str, fmt: str | None = None) -> list[Outcome]:
         return [Outcome(error=CitetoolError(name, "nested too deeply"))]
     # importers that build records themselves (pages) give (raw, error, kept) tuples
     return [p if isinstance(p, Outcome) else Outcome(*p) for p in parsed]
+
+
+def read_file(name: str) -> bytes:
+    """The bytes of an input file, within the size limit (decode() refuses more)."""
+    try:
+        with open(name, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise CitetoolError(name, "is a folder, not a file") from None
+    except OSError as exc:
+        raise CitetoolError(name, exc.strerror or "cannot be read") from None

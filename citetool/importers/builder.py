@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..errors import CitetoolError
-from .common import extra_phrases
-from .derive import document_type, short_title
 
 
 @dataclass
@@ -95,6 +93,9 @@ def build(fields: Mapping[str, Any], handlers: Mapping[str, Handler], where: str
 
 def finish(draft: Draft) -> None:
     """Fill what the source leaves out, from what it gives."""
+    from .common import extra_phrases
+    from .derive import document_type, short_title
+
     raw = draft.raw
     title = raw.get("title")
     if not title or not str(title).strip():
