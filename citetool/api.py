@@ -254,7 +254,7 @@ class Records:
     # --- output ---------------------------------------------------------------------------
 
     def cite(self, ids: Iterable[str], style: str = DEFAULT_STYLE, page: str | None = None,
-             key: str | None = None) -> str:
+             key: str = "id") -> str:
         """Citations of the records, in the order given (each as often as given)."""
         from . import batch
 
@@ -267,7 +267,7 @@ class Records:
 
     def export(self, query: Query, style: str = DEFAULT_STYLE,
                output: str | os.PathLike[str] | None = None, force: bool = False,
-               skip_invalid: bool = False, key: str | None = None, sort: str = "id",
+               skip_invalid: bool = False, key: str = "id", sort: str = "id",
                progress: Progress = _no_progress,
                on_problem: Callable[[CitetoolError], Any] | None = None) -> str | None:
         """A bibliography of the selected records: written to `output` atomically (refusing to
@@ -286,10 +286,11 @@ class Records:
         return None
 
     def export_chunks(self, query: Query, style: Style, skip_invalid: bool = False,
-                      key: str | None = None, sort: str = "id", progress: Progress = _no_progress,
+                      key: str = "id", sort: str = "id", progress: Progress = _no_progress,
                       on_problem: Callable[[CitetoolError], Any] | None = None
                       ) -> Iterator[str]:
         """The export's text in chunks (a big bibliography is never one string)."""
+        _check_key(key)
         selection = self.entries(query, style, sort=sort, progress=progress,
                                  label="exporting")
         for problem in selection.problems:
@@ -354,15 +355,15 @@ def open(folder: str | os.PathLike[str] | None = None, cache: bool = True) -> Re
 
 
 def render(records: Sequence[Any], style: Style | str = DEFAULT_STYLE, page: str | None = None,
-           key: str | None = None) -> str:
+           key: str = "id") -> str:
     """Records (validated or plain) rendered in a style, in the order given, as `cite` does."""
     chosen = get_style(style) if isinstance(style, str) else style
     _check_key(key)
     return chosen.render(records, page, key)
 
 
-def _check_key(key: str | None) -> None:
-    if key is not None and key not in KEYS:
+def _check_key(key: str) -> None:
+    if key not in KEYS:
         raise UsageError(None, f"unknown key {key!r}; choose from {', '.join(KEYS)}")
 
 

@@ -14,7 +14,7 @@ import click
 
 from . import __version__, api, store
 from .errors import CitetoolError, UsageError
-from .formats import DEFAULT_STYLE, STYLES
+from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES
 from .importers import IMPORTERS
 
 PROGRESS_MIN = 300  # records; smaller batches finish before a bar would help
@@ -35,6 +35,14 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
         return []
 
 
+KEY_OPTION = click.option(
+    "--key",
+    type=click.Choice(list(KEYS)),
+    default=DEFAULT_KEY,
+    show_default=True,
+    help="Citation keys of BibTeX, BibLaTeX, CSL-JSON and RIS entries: the record id, or "
+    "first author and year.",
+)
 STYLE_OPTION = click.option(
     "--style",
     "-s",
@@ -109,12 +117,13 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
 @STYLE_OPTION
+@KEY_OPTION
 @click.option("--page", "-p", callback=_one_line,
               help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
-def cite(ids: tuple[str, ...], style: str, page: str | None) -> None:
+def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
     """Print citations of the records ID... in the order given."""
     try:
-        text = _records().cite(ids, style, page)
+        text = _records().cite(ids, style, page, key)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(text)
@@ -197,12 +206,13 @@ def _report_skipped(skip_invalid: bool) -> Any:
 @click.option("--all", "all_", is_flag=True, help="Export every record.")
 @_filters  # type: ignore[arg-type]
 @STYLE_OPTION
+@KEY_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--skip-invalid", is_flag=True, help="Skip missing or invalid records.")
 def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, force: bool,
-           skip_invalid: bool, sort: str, **opts: Any) -> None:
+           skip_invalid: bool, sort: str, key: str, **opts: Any) -> None:
     """Write a bibliography of records: ids, '-' for ids on stdin, or --all, with filters."""
     from . import formats, fsio
 
@@ -212,7 +222,7 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
         if output is not None:
             fsio.check_writable(output, force)  # fails early: exists, no --force
         chunks = records.export_chunks(_query(ids, all_, opts), chosen, skip_invalid,
-                                       sort=sort, progress=_bar("exporting"),
+                                       key=key, sort=sort, progress=_bar("exporting"),
                                        on_problem=_report_skipped(skip_invalid))
         if output is None:
             out = sys.stdout

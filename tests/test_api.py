@@ -109,3 +109,23 @@ def test_read_ids_from_a_stream():
         citetool.read_ids(io.StringIO("# nothing\n"))
     with pytest.raises(CitetoolError, match="is closed"):
         citetool.read_ids(None)
+
+
+@pytest.mark.parametrize("key", ["id", "author-year"])
+def test_every_keyed_format_uses_the_same_key(records, key):
+    import re
+
+    import rispy
+
+    ids = ["115325"]
+    found = {
+        "bibtex": re.findall(r"^@misc\{([^,]+),", records.cite(ids, "bibtex", key=key), re.M),
+        "biblatex": re.findall(r"^@misc\{([^,]+),", records.cite(ids, "biblatex", key=key),
+                               re.M),
+        "csl-json": [i["id"] for i in json.loads(records.cite(ids, "csl-json", key=key))],
+        "ris": [r["id"] for r in rispy.loads(records.cite(ids, "ris", key=key))],
+    }
+    want = ["115325"] if key == "id" else ["ministry_of_foreign_affairs_1962"]
+    assert all(keys == want for keys in found.values()), found
+    with pytest.raises(UsageError, match="unknown key"):
+        records.cite(ids, "bibtex", key="doi")

@@ -111,7 +111,7 @@ def test_export_lists_each_record_once_and_reads_several_ids_a_line(runner):
     args = ["--records", str(FIXTURES), "export", "-s", "bibtex"]
     result = runner.invoke(cli, [*args, "f01", "f01"])
     assert result.exit_code == 0
-    assert re.findall(r"^@misc\{([^,]+),", result.output, re.M) == ["report_on_the_1958"]
+    assert re.findall(r"^@misc\{([^,]+),", result.output, re.M) == ["f01"]
     result = runner.invoke(cli, [*args, "-"], input="f01 f02  # two\n# none\n\tf01\tf03\n")
     assert result.exit_code == 0, result.output
     assert len(re.findall(r"^@misc", result.output, re.M)) == 3

@@ -99,16 +99,13 @@ def test_pandoc_reads_the_export_without_warning(corpus, tmp_path, style, name):
 
 @needs("pandoc")
 def test_pandoc_reads_back_title_date_and_translators(corpus, tmp_path):
-    from citetool.formats.base import unique_keys
-
     _export(corpus, "biblatex", tmp_path / "refs.bib")
     done = _run(["pandoc", "refs.bib", "-f", "biblatex", "-t", "csljson"], tmp_path)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     items = {item["id"]: item for item in json.loads(done.stdout)}
     records = sorted(_records(corpus), key=lambda r: r.id)
     assert len(items) == len(records)
-    keys = unique_keys([r.author_year_key() for r in records])
-    for key, record in zip(keys, records, strict=True):
+    for key, record in zip([r.id for r in records], records, strict=True):
         item = items[key]
         # pandoc turns biblatex's title case into CSL's sentence case (names in braces keep
         # their capitals) and appends the titleaddon (the recipient)
@@ -222,3 +219,27 @@ def test_classic_bibtex_with_natbib_prints_every_fact(corpus, tmp_path):
     for record in (store.load(corpus, i) for i in ids):
         for fact in _facts(record):
             assert _squash(fact) in text, (record.id, fact)
+
+
+@needs("pandoc")
+@pytest.mark.parametrize("key", ["id", "author-year"])
+def test_one_key_works_with_every_export(corpus, tmp_path, key):
+    # the same citation resolves whichever export pandoc is given (CSL-JSON or BibLaTeX)
+    from click.testing import CliRunner
+
+    cites = {}
+    for style, name, reader in (("csl-json", "refs.json", "csljson"),
+                                ("biblatex", "refs.bib", "biblatex")):
+        result = CliRunner().invoke(cli, ["--records", str(corpus), "export", "--all", "-s",
+                                          style, "--key", key, "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        done = _run(["pandoc", name, "-f", reader, "-t", "csljson"], tmp_path)
+        assert done.returncode == 0, done.stderr
+        cites[style] = sorted(item["id"] for item in json.loads(done.stdout))
+    assert cites["csl-json"] == cites["biblatex"]
+    assert ("115325" in cites["biblatex"]) == (key == "id")
+    (tmp_path / "paper.md").write_text(f"Leniency [@{cites['biblatex'][0]}].\n")
+    for name in ("refs.json", "refs.bib"):
+        done = _run(["pandoc", "paper.md", "--citeproc", "--bibliography", name, "-t", "plain"],
+                    tmp_path)
+        assert done.returncode == 0 and "not found" not in done.stderr, done.stderr

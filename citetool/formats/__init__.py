@@ -17,7 +17,10 @@ STYLES: dict[str, Style] = {
               bibtex.BIBLATEX, csljson.CSL_JSON, ris.RIS)
 }
 DEFAULT_STYLE = "chicago-note"
+# citation keys: the record id (stable, the same in every export), or first author and year
+# made unique within one export (petrov_1960a, petrov_1960b)
 KEYS = ("id", "author-year")
+DEFAULT_KEY = "id"
 
 
 def get(name: str) -> Style:

@@ -28,22 +28,22 @@ class Style:
         raise NotImplementedError
 
     def stream(self, pieces: Sequence[Any], export: bool = False,
-               key: str | None = None) -> Iterator[str]:
+               key: str = "id") -> Iterator[str]:
         """The joined text in chunks: `cite` keeps the order given, `export` the style's own
         order; "".join(chunks) is the whole text."""
         del export, key
         return lines(pieces)
 
-    def join(self, pieces: Sequence[Any], export: bool = False, key: str | None = None) -> str:
+    def join(self, pieces: Sequence[Any], export: bool = False, key: str = "id") -> str:
         """Pieces joined as `cite` (in order) or `export` (as the style orders them) prints."""
         return "".join(self.stream(pieces, export, key))
 
     def render(self, records: Sequence[Record], page: str | None = None,
-               key: str | None = None) -> str:
+               key: str = "id") -> str:
         """Records in the order given, as `cite` prints them."""
         return self.join([self.piece(r, page) for r in records], key=key)
 
-    def export(self, records: Sequence[Record], key: str | None = None) -> str:
+    def export(self, records: Sequence[Record], key: str = "id") -> str:
         """Records as a bibliography file, as `export` writes it."""
         return self.join([self.piece(r) for r in records], export=True, key=key)
 

@@ -214,13 +214,13 @@ class _Entries(Style):
         return [key, write_entries([(key, record)], type(self).fields_of), record.id]
 
     def stream(self, pieces: Sequence[list[str]], export: bool = False,
-               key: str | None = None) -> Iterator[str]:
+               key: str = "id") -> Iterator[str]:
         """The entries, each under its key: the record id, or author and year made unique."""
         del export
-        if key == "id":
-            keys = [p[2] for p in pieces]
-        else:
+        if key == "author-year":
             keys = unique_keys([p[0] for p in pieces])
+        else:
+            keys = [p[2] for p in pieces]
         for i, (piece, chosen) in enumerate(zip(pieces, keys, strict=True)):
             text = piece[1]
             if chosen != piece[0]:

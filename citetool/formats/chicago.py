@@ -272,7 +272,7 @@ class Bibliography(Style):
         return [bibliography(record), list(sort_key(record))]
 
     def stream(self, pieces: Sequence[list[Any]], export: bool = False,
-               key: str | None = None) -> Iterator[str]:
+               key: str = "id") -> Iterator[str]:
         """One entry per line; sorted as the official style sorts when exported."""
         del key
         chosen = sorted(pieces, key=lambda p: tuple(p[1])) if export else pieces

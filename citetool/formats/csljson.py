@@ -121,7 +121,7 @@ class CslJson(Style):
         return ["  " + _indented(item(record), "  "), record.author_year_key(), record.id]
 
     def stream(self, pieces: Sequence[list[str]], export: bool = False,
-               key: str | None = None) -> Iterator[str]:
+               key: str = "id") -> Iterator[str]:
         """One JSON array of the items (as json.dumps with indent=2 writes it)."""
         del export
         if not pieces:

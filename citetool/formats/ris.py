@@ -78,7 +78,7 @@ class Ris(Style):
         return [write([reference(record, record.id)]), record.author_year_key(), record.id]
 
     def stream(self, pieces: Sequence[list[str]], export: bool = False,
-               key: str | None = None) -> Iterator[str]:
+               key: str = "id") -> Iterator[str]:
         """The references, each under its key (ID), a blank line between them."""
         del export
         keys = unique_keys([p[1] for p in pieces]) if key == "author-year" else [
