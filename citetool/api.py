@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .model import Record
 
 __all__ = ["DEFAULT_STYLE", "KEYS", "SORTS", "STYLES", "CitetoolError", "Imported", "Query",
-           "Records", "Selection", "open", "render"]
+           "Records", "Selection", "Validation", "open", "render", "validate"]
 
 SORTS = ("id", "date", "author", "title")
 # progress(total) -> a context manager giving an update(n) callable, or None
@@ -145,6 +145,44 @@ class Imported:
     kept_in_notes: list[str] = field(default_factory=list)
     path: Path | None = None
     text: str | None = None
+
+
+@dataclass
+class Validation:
+    """What `validate` found: how many records it checked and the problems, one each."""
+
+    total: int
+    problems: list[CitetoolError] = field(default_factory=list)
+
+
+def is_path(target: str) -> bool:
+    """Whether a `validate` target names a file (it has a '/' or ends in .yaml), not an id."""
+    return "/" in target or target.endswith(".yaml")
+
+
+def validate(targets: Sequence[str] = (), folder: str | os.PathLike[str] | None = None,
+             cache: bool = True, progress: Progress = _no_progress) -> Validation:
+    """Validate records given by id or path, or every record of the folder (which is only
+    looked for when an id or nothing is given)."""
+    from . import batch
+    from .cache import Cache
+
+    paths: list[Any] = []
+    problems: list[CitetoolError] = []
+    records = None if targets and all(is_path(t) for t in targets) else Records(folder, cache)
+    if not targets:
+        paths = store.all_files(records.folder)  # type: ignore[union-attr]
+    for target in targets:
+        try:
+            paths.append(Path(target) if is_path(target) else records.path(target))  # type: ignore[union-attr]
+        except CitetoolError as exc:
+            problems.append(exc)
+    store_cache = records.cache if records else Cache.open(enabled=cache)
+    with progress(len(paths)) as bar:
+        for loaded in batch.load(paths, None, store_cache, progress=bar):
+            if loaded.error is not None:
+                problems.append(loaded.error)
+    return Validation(len(targets) or len(paths), problems)
 
 
 def read_ids(stream: IO[str] | None, where: str = "standard input") -> list[str]:

@@ -129,42 +129,23 @@ def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
     click.echo(text)
 
 
-def _is_path(arg: str) -> bool:
-    return "/" in arg or arg.endswith(".yaml")
-
-
 @cli.command()
 @click.argument("targets", nargs=-1, shell_complete=_complete_ids)
 def validate(targets: tuple[str, ...]) -> None:
     """Validate the given records (ids or paths), or all of them."""
-    from . import batch
-
-    bad = 0
-    paths: list[Path] = []
+    opts = _options()
     try:
-        records = None if targets and all(_is_path(t) for t in targets) else _records()
-        folder = records.folder if records else None
+        found = api.validate(targets, opts["records"], bool(opts["cache"]),  # type: ignore[arg-type]
+                             progress=_bar("validating"))
     except CitetoolError as exc:
         _fail(exc)
-    if not targets:
-        paths = store.all_files(folder)  # type: ignore[assignment, arg-type]
-    for target in targets:
-        try:
-            paths.append(Path(target) if _is_path(target) else store.path_for(folder, target))
-        except CitetoolError as exc:
-            bad += 1
-            click.echo(str(exc), err=True)
-    total = len(targets) or len(paths)
-    cache = records.cache if records else api.open(cache=bool(_options()["cache"])).cache
-    with _progress(len(paths), "validating") as bar:
-        for loaded in batch.load(paths, None, cache, progress=bar):
-            if loaded.error is not None:
-                bad += 1
-                click.echo(str(loaded.error), err=True)
-    if bad:
-        click.echo(f"citetool: {bad} of {total} records are invalid", err=True)
+    for problem in found.problems:
+        click.echo(str(problem), err=True)
+    if found.problems:
+        click.echo(f"citetool: {len(found.problems)} of {found.total} records are invalid",
+                   err=True)
         sys.exit(1)
-    click.echo(f"{total} records valid")
+    click.echo(f"{found.total} records valid")
 
 
 # --- selection and filters shared by export and list ---------------------------------------

@@ -129,3 +129,13 @@ def test_every_keyed_format_uses_the_same_key(records, key):
     assert all(keys == want for keys in found.values()), found
     with pytest.raises(UsageError, match="unknown key"):
         records.cite(ids, "bibtex", key="doi")
+
+
+def test_validate_by_id_path_or_all(folder, tmp_path):
+    (folder / "bad.yaml").write_text("id: bad\ntitle: x\n", encoding="utf-8")
+    found = citetool.validate(folder=folder)
+    assert found.total == 2 and [p.field for p in found.problems] == ["short_title"]
+    found = citetool.validate([str(folder / "115325.yaml")])  # a path needs no folder
+    assert found.total == 1 and not found.problems
+    found = citetool.validate(["115325", "nope"], folder=folder)
+    assert found.total == 2 and "no record with id 'nope'" in str(found.problems[0])
