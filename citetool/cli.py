@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__, store
+from . import __version__, project, store
 from .errors import CitetoolError, UsageError
 from .formats import DEFAULT_STYLE, STYLES
 
@@ -33,7 +33,9 @@ def _fail(exc: CitetoolError) -> NoReturn:
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of record ids from the records folder."""
     try:
-        folder = store.records_dir((ctx.find_root().params or {}).get("records"))
+        given = (ctx.find_root().obj or {}).get("records") or ctx.find_root().params.get(
+            "records")
+        folder = project.find(given).folder
         return [i for i in store.all_ids(folder) if i.startswith(incomplete)]
     except CitetoolError:
         return []
@@ -43,20 +45,42 @@ STYLE_OPTION = click.option(
     "--style",
     "-s",
     type=click.Choice(list(STYLES)),
-    default=DEFAULT_STYLE,
-    show_default=True,
-    help="Output style.",
+    help=f"Output style (default: citetool.toml's style, else {DEFAULT_STYLE}).",
 )
+RECORDS_HELP = ("Records folder (default: $CITETOOL_RECORDS, else the nearest records/ or "
+                "citetool.toml here or above, else the bundled sample records).")
+NO_CACHE_HELP = "Read and validate every record; neither use nor fill the cache."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--records",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Records folder (default: $CITETOOL_RECORDS, else the bundled records).",
-)
-@click.option("--no-cache", is_flag=True,
-              help="Read and validate every record; neither use nor fill the cache.")
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a global option given after the command where the group keeps its own."""
+    if value:
+        root = ctx.find_root()
+        if root.obj is None:
+            root.obj = {"records": None, "cache": True}
+        root.obj.update({"records": value} if param.name == "records" else {"cache": False})
+        root.obj.pop("project", None)
+    return value
+
+
+class _Group(click.Group):
+    """A group whose global options also work after the command (`cite 1 --records x`)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Register a command, giving it --records and --no-cache too."""
+        cmd.params.extend([
+            click.Option(["--records"], type=click.Path(file_okay=False, path_type=Path),
+                         expose_value=False, callback=_remember, help=RECORDS_HELP),
+            click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_remember,
+                         help=NO_CACHE_HELP),
+        ])
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path),
+              help=RECORDS_HELP)
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
 @click.version_option(__version__, prog_name="citetool")
 @click.pass_context
 def cli(ctx: click.Context, records: Path | None, no_cache: bool) -> None:
@@ -68,8 +92,21 @@ def _options() -> dict[str, object]:
     return click.get_current_context().find_root().obj or {"records": None, "cache": True}
 
 
+def _project() -> project.Project:
+    """The records folder of this command line, how it was chosen and its defaults."""
+    options = _options()
+    if "project" not in options:
+        options["project"] = project.find(options["records"])  # type: ignore[arg-type]
+    return options["project"]  # type: ignore[return-value]
+
+
 def _folder() -> Path:
-    return store.records_dir(_options()["records"])  # type: ignore[arg-type]
+    return _project().folder
+
+
+def _style(style: str | None) -> str:
+    """The --style given, else the project's default, else chicago-note."""
+    return style or _project().style or DEFAULT_STYLE
 
 
 def _cache() -> Cache | None:
@@ -103,44 +140,34 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--page", "-p", callback=_one_line,
               help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
 def cite(ids: tuple[str, ...], style: str, page: str | None) -> None:
-    """Print citations of the records ID... in the order given."""
+    """Print citations of the records ID... in the order given ('-' reads ids from stdin)."""
     from . import batch, formats
 
     try:
-        folder = _folder()
-        chosen = formats.get(style)
+        found = _project()
+        chosen = formats.get(_style(style))
         cache = _cache()
-        records = [batch.one(store.path_for(folder, i), cache) for i in ids]
+        records = [batch.one(found.path_for(i), cache) for i in store.with_stdin(ids, sys.stdin)]
         text = chosen.render(records, page)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(text)
 
 
-def _is_path(arg: str) -> bool:
-    return "/" in arg or arg.endswith(".yaml")
-
-
 @cli.command()
 @click.argument("targets", nargs=-1, shell_complete=_complete_ids)
 def validate(targets: tuple[str, ...]) -> None:
-    """Validate the given records (ids or paths), or all of them."""
+    """Validate the given records (ids or paths, '-' reads them from stdin), or all of them."""
     from . import batch
 
-    bad = 0
-    paths: list[Path] = []
     try:
-        folder = None if targets and all(_is_path(t) for t in targets) else _folder()
+        targets = tuple(store.with_stdin(targets, sys.stdin))
+        paths, problems = project.record_files(targets, _project)
     except CitetoolError as exc:
         _fail(exc)
-    if not targets:
-        paths = store.all_files(folder)  # type: ignore[assignment, arg-type]
-    for target in targets:
-        try:
-            paths.append(Path(target) if _is_path(target) else store.path_for(folder, target))
-        except CitetoolError as exc:
-            bad += 1
-            click.echo(str(exc), err=True)
+    bad = len(problems)
+    for exc in problems:
+        click.echo(str(exc), err=True)
     total = len(targets) or len(paths)
     with _progress(len(paths), "validating") as bar:
         for loaded in batch.load(paths, None, _cache(), progress=bar and bar.update):
@@ -226,9 +253,8 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
     opts = dict(opts)
     opts["since"] = _date_bound(opts.get("since"), "since")  # type: ignore[arg-type]
     opts["until"] = _date_bound(opts.get("until"), "until")  # type: ignore[arg-type]
-    chosen = list(ids)
-    if chosen == ["-"]:
-        chosen = [rid for line in sys.stdin for rid in line.partition("#")[0].split()]
+    found = _project()
+    chosen = store.with_stdin(ids, sys.stdin)
     chosen = list(dict.fromkeys(chosen))  # a bibliography lists each record once
     by_record = any(opts.get(k) for k in _RECORD_FILTERS)
     paths: list[Any]
@@ -241,7 +267,7 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
     problems: list[CitetoolError] = []
     for rid in chosen:
         try:
-            paths.append(store.path_for(folder, rid))
+            paths.append(found.path_for(rid))
         except CitetoolError as exc:
             problems.append(exc)
     needle = str(opts["query"]).casefold() if opts.get("query") else None
@@ -281,7 +307,7 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
     from . import formats, fsio
 
     try:
-        chosen = formats.get(style)
+        chosen = formats.get(_style(style))
         if output is not None and output.exists() and not force:
             fsio.write_atomic(output, "", force=False)  # fails early: exists, no --force
         loaded = _select(ids, all_, opts, skip_invalid, chosen, "exporting")
@@ -327,24 +353,29 @@ def list_(as_json: bool, **opts: object) -> None:
 
 
 @cli.command()
-@click.argument("record_id", shell_complete=_complete_ids)
-@click.option("--json", "fmt", flag_value="json", help="As JSON.")
-@click.option("--yaml", "fmt", flag_value="yaml", default=True, help="As YAML (default).")
-def show(record_id: str, fmt: str) -> None:
-    """Show one validated record."""
+@click.argument("record_ids", nargs=-1, required=True, metavar="ID...",
+                shell_complete=_complete_ids)
+@click.option("--json", "as_json", is_flag=True,
+              help="As JSON: an object, or an array for several ids or '-'.")
+@click.option("--yaml", "as_yaml", is_flag=True, help="As YAML (default).")
+def show(record_ids: tuple[str, ...], as_json: bool, as_yaml: bool) -> None:
+    """Show validated records ('-' reads ids from stdin)."""
     import json
 
-
+    if as_json and as_yaml:
+        raise click.UsageError("--yaml and --json cannot be used together")
     try:
-        record = store.load(_folder(), record_id)
+        found = _project()
+        records = [found.load(i) for i in store.with_stdin(record_ids, sys.stdin)]
     except CitetoolError as exc:
         _fail(exc)
-    if fmt == "json":
-        data = record.model_dump(mode="json", exclude_defaults=True)
-        data = {"id": record.id, **data}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if as_json:
+        data = [{"id": r.id, **r.model_dump(mode="json", exclude_defaults=True)}
+                for r in records]
+        several = len(record_ids) > 1 or "-" in record_ids
+        click.echo(json.dumps(data if several else data[0], ensure_ascii=False, indent=2))
     else:
-        click.echo(store.to_yaml(record, header=False), nl=False)
+        click.echo("---\n".join(store.to_yaml(r, header=False) for r in records), nl=False)
 
 
 @cli.command()
@@ -359,26 +390,24 @@ def schema() -> None:
 
 TEMPLATE = """\
 # yaml-language-server: $schema=record.schema.json
-# A citetool record. Run `citetool schema` for every field and `citetool validate {id}`.
+# A citetool record. Replace every 'TODO: ...' value (citetool refuses the record until you
+# do) or delete the optional fields you cannot fill, then run `citetool validate {id}`.
+# `citetool schema` describes every field.
 id: '{id}'
-type: document            # telegram, memorandum, letter, record-of-conversation, ...
-title: Title as the archive gives it
-short_title: Short Title  # at most four words, in the title's order
-date:                     # omit the whole field if undated
-  year: 1962
-  month: 3                # optional
-  day: 24                 # optional
-  # circa: true
+type: 'TODO: document type'   # telegram, memorandum, letter, record-of-conversation, ...
+title: 'TODO: the title as the archive gives it'
+short_title: 'TODO: short title'  # at most four words, in the title's order
+date: 'TODO: 1962-03-24'      # or 1962-03, 1962, 1962~; delete the field if undated
 authors:
-- org: Ministry of Foreign Affairs
+- org: 'TODO: the organization that wrote it'
 # - family: Wang
 #   given: Jeffrey
 translators: []
 archive: Wilson Center Digital Archive
 url: https://digitalarchive.wilsoncenter.org/document/{id}
 source:
-  call_number: PRC FMA 000-00000-00
-  pages: 1-2
+  call_number: 'TODO: call number'
+  pages: 'TODO: pages'        # optional
 language: en
 """
 
@@ -392,12 +421,59 @@ def new(record_id: str, force: bool) -> None:
 
     try:
         store.check_id(record_id)
-        path = _folder() / f"{record_id}.yaml"
+        path = _project().writable() / f"{record_id}.yaml"
         fsio.write_atomic(path, TEMPLATE.format(id=record_id), force=force)
         store.ensure_schema(path.parent)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(str(path))
+
+
+@cli.command()
+def init() -> None:
+    """Make the current folder a project: records/ and citetool.toml (never overwritten)."""
+    try:
+        made = project.init(Path.cwd(), _options()["records"])  # type: ignore[arg-type]
+    except CitetoolError as exc:
+        _fail(exc)
+    for path in made:
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, shell_complete=_complete_ids)
+@click.option("--check", is_flag=True,
+              help="Change nothing: list the files that would change; exit 1 if any would.")
+def fmt(targets: tuple[str, ...], check: bool) -> None:
+    """Rewrite records (ids or paths, '-' reads them from stdin; default all) in the
+    canonical layout."""
+    from . import layout
+
+    try:
+        targets = tuple(store.with_stdin(targets, sys.stdin))
+        if not targets and not check:
+            _project().writable()
+        paths, problems = project.record_files(targets, _project)
+    except CitetoolError as exc:
+        _fail(exc)
+    changed = 0
+    for path in paths:
+        try:
+            if layout.format_file(path, check):
+                changed += 1
+                click.echo(str(path))
+        except CitetoolError as exc:
+            problems.append(exc)
+    for exc in problems:
+        click.echo(f"citetool: {exc}", err=True)
+    total = len(targets) or len(paths)
+    verb = "would be reformatted" if check else "reformatted"
+    click.echo(f"{changed} of {total} records {verb}", err=True)
+    if problems:
+        click.echo(f"citetool: {len(problems)} of {total} records could not be formatted",
+                   err=True)
+    if problems or (check and changed):
+        sys.exit(1)
 
 
 @cli.command(name="import")
@@ -412,9 +488,7 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
     from . import fsio, importers
 
     try:
-        folder = _folder()
-        if not dry_run and not folder.is_dir():
-            raise CitetoolError(str(folder), "records folder does not exist")
+        folder = _folder() if dry_run else _project().writable()
     except CitetoolError as exc:
         _fail(exc)
     failures = written = 0
