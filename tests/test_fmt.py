@@ -93,7 +93,9 @@ def test_a_hash_inside_a_value_is_no_comment(text):
     assert layout.comment_line(store.SCHEMA_LINE + text) is None
 
 
-@given(st.sampled_from(NOT_COMMENTS[:-2] + NOT_COMMENTS[-1:]), st.sampled_from([" # note", "\n# note", "  #"]))
+ONE_LINE = [text for text in NOT_COMMENTS if "|" not in text]  # a block would take " # x" in
+
+
+@given(st.sampled_from(ONE_LINE), st.sampled_from([" # note", "\n# note", "  #"]))
 def test_a_comment_after_any_value_is_found(text, comment):
-    # (after a block value, " # note" would be more of its text)
     assert layout.comment_line(text.rstrip("\n") + comment + "\n") is not None

@@ -216,3 +216,16 @@ def test_init_refuses_the_bundled_folder(tmp_path, monkeypatch):
     with pytest.raises(CitetoolError, match="bundled sample records"):
         project.init(tmp_path)
     assert not (tmp_path / "citetool.toml").exists()
+
+
+def test_completion_reads_the_records_option_given_after_the_command(runner):
+    from conftest import FIXTURES
+
+    from citetool.cli import cli
+
+    for words in (f"citetool cite --records {FIXTURES} f0",
+                  f"citetool --records {FIXTURES} show f0"):
+        env = {"_CITETOOL_COMPLETE": "bash_complete", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}
+        result = runner.invoke(cli, [], prog_name="citetool", env=env)
+        assert result.output.startswith("plain,f01\nplain,f02\n"), result.output
