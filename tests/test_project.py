@@ -229,3 +229,16 @@ def test_completion_reads_the_records_option_given_after_the_command(runner):
                "COMP_CWORD": str(len(words.split()) - 1)}
         result = runner.invoke(cli, [], prog_name="citetool", env=env)
         assert result.output.startswith("plain,f01\nplain,f02\n"), result.output
+
+
+def test_no_cache_after_the_command_bypasses_the_cache(runner, tmp_path, monkeypatch):
+    from citetool.cli import cli
+
+    where = tmp_path / "c"
+    monkeypatch.setenv("CITETOOL_CACHE_DIR", str(where))
+    for command in (["cite", "115325"], ["export", "--all"], ["validate"]):
+        result = runner.invoke(cli, [*command, "--no-cache", "--records", str(BUNDLED)])
+        assert result.exit_code == 0, result.output
+    assert not where.exists()
+    assert runner.invoke(cli, ["cite", "115325", "--records", str(BUNDLED)]).exit_code == 0
+    assert where.exists()
