@@ -433,7 +433,7 @@ def new(record_id: str, force: bool) -> None:
 def init() -> None:
     """Make the current folder a project: records/ and citetool.toml (never overwritten)."""
     try:
-        made = project.init(Path.cwd(), _options()["records"])  # type: ignore[arg-type]
+        made = project.init(None, _options()["records"])  # type: ignore[arg-type]
     except CitetoolError as exc:
         _fail(exc)
     for path in made:

@@ -74,21 +74,32 @@ def find(option: str | os.PathLike[str] | None = None, cwd: Path | None = None,
          environ: Mapping[str, str] | None = None) -> Project:
     """The records folder for this command line, environment and current folder."""
     environ = os.environ if environ is None else environ
-    here = Path.cwd() if cwd is None else Path(cwd).absolute()
+    here = _current(cwd)
     if option:
-        return _existing(Project(Path(option), FROM_OPTION, str(option)))
+        return _existing(Project(here / option, FROM_OPTION, str(option)))
     if environ.get(store.ENV_RECORDS):
         chosen = environ[store.ENV_RECORDS]
-        return _existing(Project(Path(chosen), FROM_ENV, chosen))
-    for level in (here, *here.parents):
+        return _existing(Project(here / chosen, FROM_ENV, chosen))
+    # a current folder that was deleted has no project above it: the bundled records remain
+    for level in (here, *here.parents) if here.is_absolute() else ():
         config = level / PROJECT_FILE
-        if config.is_file():
+        if os.path.isfile(config):  # os.path's tests say no, never raise
             return _from_config(config, here)
         folder = level / RECORDS_NAME
-        if folder.is_dir():
+        if os.path.isdir(folder):
             return _existing(Project(folder, FROM_FOLDER, _shown(folder, here)))
     bundled = store.bundled_records()
     return _existing(Project(bundled, FROM_BUNDLED, str(bundled)))
+
+
+def _current(cwd: Path | None) -> Path:
+    """The current folder, absolute; Path('.') if it no longer exists."""
+    if cwd is not None:
+        return Path(cwd).absolute()
+    try:
+        return Path.cwd()
+    except OSError:
+        return Path(".")
 
 
 def _shown(path: Path, here: Path) -> str:
@@ -168,7 +179,7 @@ records = {records}
 """
 
 
-def init(cwd: Path, records: str | None = None) -> list[Path]:
+def init(cwd: Path | None = None, records: str | None = None) -> list[Path]:
     """Make `cwd` a project: citetool.toml naming the records folder (created if missing).
 
     An existing citetool.toml is never overwritten; the files made are returned.
@@ -177,7 +188,9 @@ def init(cwd: Path, records: str | None = None) -> list[Path]:
 
     from . import fsio
 
-    cwd = Path(cwd).absolute()
+    cwd = _current(cwd)
+    if not cwd.is_absolute():
+        raise CitetoolError(None, "the current folder no longer exists")
     config = cwd / PROJECT_FILE
     name = str(records) if records else RECORDS_NAME
     folder = cwd / name

@@ -242,3 +242,18 @@ def test_no_cache_after_the_command_bypasses_the_cache(runner, tmp_path, monkeyp
     assert not where.exists()
     assert runner.invoke(cli, ["cite", "115325", "--records", str(BUNDLED)]).exit_code == 0
     assert where.exists()
+
+
+def test_a_deleted_current_folder_reads_the_bundled_records_and_init_says_so(empty):
+    gone = empty / "gone"
+
+    def enter_and_delete() -> None:
+        gone.mkdir()
+        os.chdir(gone)
+        os.rmdir(gone)
+
+    kwargs = {"preexec_fn": enter_and_delete}
+    done = citetool("cite", "115325", cwd=empty, **kwargs)
+    assert done.returncode == 0 and "Ethnic Koreans" in done.stdout, done.stderr
+    assert "the current folder no longer exists" in one_line_error(
+        citetool("init", cwd=empty, **kwargs))
