@@ -152,13 +152,36 @@ def read_text(path: Path) -> str:
 PLACEHOLDER = "TODO:"  # starts every value `citetool new` leaves for the user to write
 
 
+_PLACEHOLDER = re.compile(r"\s*" + PLACEHOLDER)
+
+
+def _holds_placeholder(raw: Any) -> bool:
+    """Whether any value is a placeholder: the quick look every record read pays for."""
+    if raw.__class__ is str:
+        return _PLACEHOLDER.match(raw) is not None
+    stack = [raw] if raw.__class__ in (dict, list) else []
+    match = _PLACEHOLDER.match
+    while stack:  # no recursion: records may nest deeply
+        value = stack.pop()
+        for item in value.values() if value.__class__ is dict else value:
+            kind = item.__class__
+            if kind is str:
+                if match(item) is not None:
+                    return True
+            elif kind is dict or kind is list:
+                stack.append(item)
+    return False
+
+
 def placeholder(raw: Any) -> str | None:
     """The dotted field of the first value still holding a template placeholder, if any."""
+    if not _holds_placeholder(raw):
+        return None
     stack: list[tuple[str, Any]] = [("", raw)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            if value.lstrip().startswith(PLACEHOLDER):
+            if _PLACEHOLDER.match(value):
                 return where or None
         elif isinstance(value, dict):
             stack.extend((f"{where}.{k}" if where else str(k), v)
