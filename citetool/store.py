@@ -150,8 +150,6 @@ def read_text(path: Path) -> str:
 
 
 PLACEHOLDER = "TODO:"  # starts every value `citetool new` leaves for the user to write
-
-
 _PLACEHOLDER = re.compile(r"\s*" + PLACEHOLDER)
 
 

@@ -106,6 +106,7 @@ def load_text(text: str, path: str) -> Any:
         loader.dispose()
 
 
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _KEY = re.compile(r"^\s*(?:-\s+)*([^\s:#'\"-][^:#]*?):(?:\s|$)")
 
 
@@ -115,7 +116,7 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, path: str) -> CitetoolError:
     mark = exc.problem_mark
     if mark is None:
         return CitetoolError(path, f"invalid YAML: {exc.problem}")
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)  # YAML's line breaks, as the mark counts them
     line = lines[mark.line] if mark.line < len(lines) else ""
     key = _KEY.match(line)
     field = key.group(1).strip() if key else None
