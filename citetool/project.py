@@ -7,6 +7,7 @@ citetool, which are read-only. Every folder comes with how it was chosen, for me
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -113,7 +114,7 @@ def _shown(path: Path, here: Path) -> str:
 
 def _existing(project: Project) -> Project:
     """The project, once its folder is known to exist; `bundled` set when it is citetool's."""
-    if not project.folder.is_dir():
+    if not os.path.isdir(project.folder):
         if project.config is not None:
             raise CitetoolError(str(project.config), f"folder {project.shown} does not exist",
                                 "records")
@@ -122,10 +123,7 @@ def _existing(project: Project) -> Project:
         bundled = os.path.samefile(project.folder, store.bundled_records())
     except OSError:
         bundled = False
-    if bundled == project.bundled:
-        return project
-    return Project(project.folder, project.origin, project.shown, bundled, project.config,
-                   project.style, project.key)
+    return dataclasses.replace(project, bundled=bundled)
 
 
 def read_config(config: Path) -> dict[str, str]:
