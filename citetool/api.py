@@ -22,11 +22,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from . import store
+from . import project, store
 from .errors import CitetoolError, UsageError
-from .formats import DEFAULT_STYLE, KEYS, STYLES, Style
+from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES, Style
 from .formats import get as get_style
 
 if TYPE_CHECKING:
@@ -155,52 +155,29 @@ class Validation:
     problems: list[CitetoolError] = field(default_factory=list)
 
 
-def is_path(target: str) -> bool:
-    """Whether a `validate` target names a file (it has a '/' or ends in .yaml), not an id."""
-    return "/" in target or target.endswith(".yaml")
-
-
 def validate(targets: Sequence[str] = (), folder: str | os.PathLike[str] | None = None,
-             cache: bool = True, progress: Progress = _no_progress) -> Validation:
+             cache: bool = True, progress: Progress = _no_progress,
+             found: project.Project | None = None) -> Validation:
     """Validate records given by id or path, or every record of the folder (which is only
-    looked for when an id or nothing is given)."""
+    looked for when an id or nothing is given); a folder with no records is an error."""
     from . import batch
     from .cache import Cache
 
-    paths: list[Any] = []
-    problems: list[CitetoolError] = []
-    records = None if targets and all(is_path(t) for t in targets) else Records(folder, cache)
-    if not targets:
-        paths = store.all_files(records.folder)  # type: ignore[union-attr]
-    for target in targets:
-        try:
-            paths.append(Path(target) if is_path(target) else records.path(target))  # type: ignore[union-attr]
-        except CitetoolError as exc:
-            problems.append(exc)
-    store_cache = records.cache if records else Cache.open(enabled=cache)
+    paths, problems = project.record_files(targets, lambda: found or project.find(folder))
     with progress(len(paths)) as bar:
-        for loaded in batch.load(paths, None, store_cache, progress=bar):
+        for loaded in batch.load(paths, None, Cache.open(enabled=cache), progress=bar):
             if loaded.error is not None:
                 problems.append(loaded.error)
     return Validation(len(targets) or len(paths), problems)
 
 
-def read_ids(stream: IO[str] | None, where: str = "standard input") -> list[str]:
-    """Record ids from a stream: separated by spaces or new lines, '#' starts a comment."""
-    if stream is None:
-        raise CitetoolError(where, "is closed; give the ids as arguments")
-    ids = [rid for line in stream for rid in line.partition("#")[0].split()]
-    if not ids:
-        raise CitetoolError(where, "was empty: no record ids to read")
-    return ids
-
-
 class Records:
     """A records folder, with the cache of its validated records and rendered pieces."""
 
-    def __init__(self, folder: str | os.PathLike[str] | None = None, cache: bool = True
-                 ) -> None:
-        self.folder = store.records_dir(folder)
+    def __init__(self, folder: str | os.PathLike[str] | None = None, cache: bool = True,
+                 found: project.Project | None = None) -> None:
+        self.project = found or project.find(folder)
+        self.folder = self.project.folder
         self.use_cache = cache
         self._cache: Cache | None = None
         self._cache_opened = False
@@ -224,11 +201,21 @@ class Records:
 
     def path(self, record_id: str) -> Path:
         """The file of a record (it must exist and stay inside the folder)."""
-        return store.path_for(self.folder, record_id)
+        return self.project.path_for(record_id)
 
     def get(self, record_id: str) -> Record:
         """One record, read and validated."""
-        return store.load(self.folder, record_id)
+        return self.project.load(record_id)
+
+    def style(self, name: str | None = None) -> str:
+        """The style asked for, else the project's default, else chicago-note."""
+        return name or self.project.style or DEFAULT_STYLE
+
+    def key(self, name: str | None = None) -> str:
+        """The citation key asked for, else the project's default, else the record id."""
+        key = name or self.project.key or DEFAULT_KEY
+        _check_key(key)
+        return key
 
     # --- selection ------------------------------------------------------------------------
 
@@ -291,29 +278,30 @@ class Records:
 
     # --- output ---------------------------------------------------------------------------
 
-    def cite(self, ids: Iterable[str], style: str = DEFAULT_STYLE, page: str | None = None,
-             key: str = "id") -> str:
-        """Citations of the records, in the order given (each as often as given)."""
+    def cite(self, ids: Iterable[str], style: str | None = None, page: str | None = None,
+             key: str | None = None) -> str:
+        """Citations of the records, in the order given (each as often as given); the style
+        and key default to the project's (citetool.toml), else chicago-note and the id."""
         from . import batch
 
-        chosen = get_style(style)
+        chosen = get_style(self.style(style))
+        key = self.key(key)
         if page is not None and not chosen.pinpoint:
             raise UsageError(None, f"--page: the {chosen.name} style cannot show a page "
                              "(use chicago-note or chicago-short)")
         records = [batch.one(self.path(i), self.cache) for i in ids]
         return render(records, chosen, page, key)
 
-    def export(self, query: Query, style: str = DEFAULT_STYLE,
+    def export(self, query: Query, style: str | None = None,
                output: str | os.PathLike[str] | None = None, force: bool = False,
-               skip_invalid: bool = False, key: str = "id", sort: str = "id",
+               skip_invalid: bool = False, key: str | None = None, sort: str = "id",
                progress: Progress = _no_progress,
                on_problem: Callable[[CitetoolError], Any] | None = None) -> str | None:
         """A bibliography of the selected records: written to `output` atomically (refusing to
         overwrite without `force`) and None returned, or returned as text."""
         from . import fsio
 
-        chosen = get_style(style)
-        _check_key(key)
+        chosen = get_style(self.style(style))
         if output is not None:
             fsio.check_writable(Path(output), force)  # fails early: exists, no --force
         chunks = self.export_chunks(query, chosen, skip_invalid, key, sort, progress,
@@ -324,11 +312,11 @@ class Records:
         return None
 
     def export_chunks(self, query: Query, style: Style, skip_invalid: bool = False,
-                      key: str = "id", sort: str = "id", progress: Progress = _no_progress,
+                      key: str | None = None, sort: str = "id", progress: Progress = _no_progress,
                       on_problem: Callable[[CitetoolError], Any] | None = None
                       ) -> Iterator[str]:
         """The export's text in chunks (a big bibliography is never one string)."""
-        _check_key(key)
+        key = self.key(key)
         selection = self.entries(query, style, sort=sort, progress=progress,
                                  label="exporting")
         for problem in selection.problems:
@@ -352,8 +340,7 @@ class Records:
         imported once, and the second entry is reported."""
         from . import fsio, importers
 
-        if not dry_run and not self.folder.is_dir():
-            raise CitetoolError(str(self.folder), "records folder does not exist")
+        folder = self.folder if dry_run else self.project.writable()
         seen: dict[str, str] = {}
         for source in sources:
             label, data = source if isinstance(source, tuple) else (
@@ -378,17 +365,18 @@ class Records:
                     done = Imported(where, record, kept_in_notes=outcome.kept_in_notes,
                                     text=store.to_yaml(record))
                     if not dry_run:
-                        done.path = self.folder / f"{record.id}.yaml"
-                        with fsio.locked(self.folder):
+                        done.path = folder / f"{record.id}.yaml"
+                        with fsio.locked(folder):
                             fsio.write_atomic(done.path, done.text or "", force=force)
-                            store.ensure_schema(self.folder)
+                            store.ensure_schema(folder)
                     yield done
                 except CitetoolError as exc:
                     yield Imported(where, error=exc)
 
 
 def open(folder: str | os.PathLike[str] | None = None, cache: bool = True) -> Records:  # noqa: A001
-    """A records folder: `folder`, else $CITETOOL_RECORDS, else the bundled sample records."""
+    """A records folder: `folder`, else $CITETOOL_RECORDS, else the nearest records/ folder or
+    citetool.toml from the current folder upward, else the bundled sample records."""
     return Records(folder, cache)
 
 

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__, api, store
+from . import __version__, api, project, store
 from .errors import CitetoolError, UsageError
 from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES
 from .importers import IMPORTERS
@@ -29,7 +29,9 @@ def _fail(exc: CitetoolError) -> NoReturn:
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of record ids from the records folder."""
     try:
-        folder = store.records_dir((ctx.find_root().params or {}).get("records"))
+        given = (ctx.find_root().obj or {}).get("records") or ctx.find_root().params.get(
+            "records")
+        folder = project.find(given).folder
         return [i for i in store.all_ids(folder) if i.startswith(incomplete)]
     except CitetoolError:
         return []
@@ -38,29 +40,49 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
 KEY_OPTION = click.option(
     "--key",
     type=click.Choice(list(KEYS)),
-    default=DEFAULT_KEY,
-    show_default=True,
     help="Citation keys of BibTeX, BibLaTeX, CSL-JSON and RIS entries: the record id, or "
-    "first author and year.",
+    f"first author and year (default: citetool.toml's key, else {DEFAULT_KEY}).",
 )
 STYLE_OPTION = click.option(
     "--style",
     "-s",
     type=click.Choice(list(STYLES)),
-    default=DEFAULT_STYLE,
-    show_default=True,
-    help="Output style.",
+    help=f"Output style (default: citetool.toml's style, else {DEFAULT_STYLE}).",
 )
+RECORDS_HELP = ("Records folder (default: $CITETOOL_RECORDS, else the nearest records/ or "
+                "citetool.toml here or above, else the bundled sample records).")
+NO_CACHE_HELP = "Read and validate every record; neither use nor fill the cache."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--records",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Records folder (default: $CITETOOL_RECORDS, else the bundled records).",
-)
-@click.option("--no-cache", is_flag=True,
-              help="Read and validate every record; neither use nor fill the cache.")
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a global option given after the command where the group keeps its own."""
+    if value:
+        root = ctx.find_root()
+        if root.obj is None:
+            root.obj = {"records": None, "cache": True}
+        root.obj.update({"records": value} if param.name == "records" else {"cache": False})
+        root.obj.pop("project", None)
+    return value
+
+
+class _Group(click.Group):
+    """A group whose global options also work after the command (`cite 1 --records x`)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Register a command, giving it --records and --no-cache too."""
+        cmd.params.extend([
+            click.Option(["--records"], type=click.Path(file_okay=False, path_type=Path),
+                         expose_value=False, callback=_remember, help=RECORDS_HELP),
+            click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_remember,
+                         help=NO_CACHE_HELP),
+        ])
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path),
+              help=RECORDS_HELP)
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
 @click.version_option(__version__, prog_name="citetool")
 @click.pass_context
 def cli(ctx: click.Context, records: Path | None, no_cache: bool) -> None:
@@ -72,10 +94,17 @@ def _options() -> dict[str, object]:
     return click.get_current_context().find_root().obj or {"records": None, "cache": True}
 
 
+def _project() -> project.Project:
+    """The records folder of this command line, how it was chosen and its defaults."""
+    options = _options()
+    if "project" not in options:
+        options["project"] = project.find(options["records"])  # type: ignore[arg-type]
+    return options["project"]  # type: ignore[return-value]
+
+
 def _records() -> api.Records:
     """The records folder the global options chose, opened through the library API."""
-    opts = _options()
-    return api.open(opts["records"], cache=bool(opts["cache"]))  # type: ignore[arg-type]
+    return api.Records(cache=bool(_options()["cache"]), found=_project())
 
 
 def _progress(total: int, label: str) -> Any:
@@ -121,9 +150,9 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--page", "-p", callback=_one_line,
               help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
 def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
-    """Print citations of the records ID... in the order given."""
+    """Print citations of the records ID... in the order given ('-' reads ids from stdin)."""
     try:
-        text = _records().cite(ids, style, page, key)
+        text = _records().cite(store.with_stdin(ids, sys.stdin), style, page, key)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(text)
@@ -132,9 +161,10 @@ def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
 @cli.command()
 @click.argument("targets", nargs=-1, shell_complete=_complete_ids)
 def validate(targets: tuple[str, ...]) -> None:
-    """Validate the given records (ids or paths), or all of them."""
-    opts = _options()
+    """Validate the given records (ids or paths, '-' reads them from stdin), or all of them."""
     try:
+        targets = tuple(store.with_stdin(targets, sys.stdin))
+        opts = _options()
         found = api.validate(targets, opts["records"], bool(opts["cache"]),  # type: ignore[arg-type]
                              progress=_bar("validating"))
     except CitetoolError as exc:
@@ -170,9 +200,7 @@ def _filters(func: object) -> object:
 
 
 def _query(ids: Iterable[str], all_: bool, opts: dict[str, Any]) -> api.Query:
-    chosen = list(ids)
-    if chosen == ["-"]:
-        chosen = api.read_ids(sys.stdin)
+    chosen = store.with_stdin(ids, sys.stdin)
     return api.Query(ids=tuple(chosen), all=all_, type=opts.get("doc_type"),
                      language=opts.get("language"), since=opts.get("since"),
                      until=opts.get("until"), author=opts.get("author"), text=opts.get("query"))
@@ -199,7 +227,7 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
 
     try:
         records = _records()
-        chosen = formats.get(style)
+        chosen = formats.get(records.style(style))
         if output is not None:
             fsio.check_writable(output, force)  # fails early: exists, no --force
         chunks = records.export_chunks(_query(ids, all_, opts), chosen, skip_invalid,
@@ -245,24 +273,29 @@ def list_(as_json: bool, sort: str, **opts: Any) -> None:
 
 
 @cli.command()
-@click.argument("record_id", shell_complete=_complete_ids)
-@click.option("--json", "fmt", flag_value="json", help="As JSON.")
-@click.option("--yaml", "fmt", flag_value="yaml", default=True, help="As YAML (default).")
-def show(record_id: str, fmt: str) -> None:
-    """Show one validated record."""
+@click.argument("record_ids", nargs=-1, required=True, metavar="ID...",
+                shell_complete=_complete_ids)
+@click.option("--json", "as_json", is_flag=True,
+              help="As JSON: an object, or an array for several ids or '-'.")
+@click.option("--yaml", "as_yaml", is_flag=True, help="As YAML (default).")
+def show(record_ids: tuple[str, ...], as_json: bool, as_yaml: bool) -> None:
+    """Show validated records ('-' reads ids from stdin)."""
     import json
 
-
+    if as_json and as_yaml:
+        raise click.UsageError("--yaml and --json cannot be used together")
     try:
-        record = _records().get(record_id)
+        found = _records()
+        records = [found.get(i) for i in store.with_stdin(record_ids, sys.stdin)]
     except CitetoolError as exc:
         _fail(exc)
-    if fmt == "json":
-        data = record.model_dump(mode="json", exclude_defaults=True)
-        data = {"id": record.id, **data}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if as_json:
+        data = [{"id": r.id, **r.model_dump(mode="json", exclude_defaults=True)}
+                for r in records]
+        several = len(record_ids) > 1 or "-" in record_ids
+        click.echo(json.dumps(data if several else data[0], ensure_ascii=False, indent=2))
     else:
-        click.echo(store.to_yaml(record, header=False), nl=False)
+        click.echo("---\n".join(store.to_yaml(r, header=False) for r in records), nl=False)
 
 
 @cli.command()
@@ -277,26 +310,24 @@ def schema() -> None:
 
 TEMPLATE = """\
 # yaml-language-server: $schema=record.schema.json
-# A citetool record. Run `citetool schema` for every field and `citetool validate {id}`.
+# A citetool record. Replace every 'TODO: ...' value (citetool refuses the record until you
+# do) or delete the optional fields you cannot fill, then run `citetool validate {id}`.
+# `citetool schema` describes every field.
 id: '{id}'
-type: document            # telegram, memorandum, letter, record-of-conversation, ...
-title: Title as the archive gives it
-short_title: Short Title  # at most four words, in the title's order
-date:                     # omit the whole field if undated
-  year: 1962
-  month: 3                # optional
-  day: 24                 # optional
-  # circa: true
+type: 'TODO: document type'   # telegram, memorandum, letter, record-of-conversation, ...
+title: 'TODO: the title as the archive gives it'
+short_title: 'TODO: short title'  # at most four words, in the title's order
+date: 'TODO: 1962-03-24'      # or 1962-03, 1962, 1962~; delete the field if undated
 authors:
-- org: Ministry of Foreign Affairs
+- org: 'TODO: the organization that wrote it'
 # - family: Wang
 #   given: Jeffrey
 translators: []
 archive: Wilson Center Digital Archive
 url: https://digitalarchive.wilsoncenter.org/document/{id}
 source:
-  call_number: PRC FMA 000-00000-00
-  pages: 1-2
+  call_number: 'TODO: call number'
+  pages: 'TODO: pages'        # optional
 language: en
 """
 
@@ -310,12 +341,59 @@ def new(record_id: str, force: bool) -> None:
 
     try:
         store.check_id(record_id)
-        path = _records().folder / f"{record_id}.yaml"
+        path = _project().writable() / f"{record_id}.yaml"
         fsio.write_atomic(path, TEMPLATE.format(id=record_id), force=force)
         store.ensure_schema(path.parent)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(str(path))
+
+
+@cli.command()
+def init() -> None:
+    """Make the current folder a project: records/ and citetool.toml (never overwritten)."""
+    try:
+        made = project.init(None, _options()["records"])  # type: ignore[arg-type]
+    except CitetoolError as exc:
+        _fail(exc)
+    for path in made:
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, shell_complete=_complete_ids)
+@click.option("--check", is_flag=True,
+              help="Change nothing: list the files that would change; exit 1 if any would.")
+def fmt(targets: tuple[str, ...], check: bool) -> None:
+    """Rewrite records (ids or paths, '-' reads them from stdin; default all) in the
+    canonical layout."""
+    from . import layout
+
+    try:
+        targets = tuple(store.with_stdin(targets, sys.stdin))
+        if not targets and not check:
+            _project().writable()
+        paths, problems = project.record_files(targets, _project)
+    except CitetoolError as exc:
+        _fail(exc)
+    changed = 0
+    for path in paths:
+        try:
+            if layout.format_file(path, check):
+                changed += 1
+                click.echo(str(path))
+        except CitetoolError as exc:
+            problems.append(exc)
+    for exc in problems:
+        click.echo(f"citetool: {exc}", err=True)
+    total = len(targets) or len(paths)
+    verb = "would be reformatted" if check else "reformatted"
+    click.echo(f"{changed} of {total} records {verb}", err=True)
+    if problems:
+        click.echo(f"citetool: {len(problems)} of {total} records could not be formatted",
+                   err=True)
+    if problems or (check and changed):
+        sys.exit(1)
 
 
 @cli.command(name="import")

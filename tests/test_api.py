@@ -101,16 +101,6 @@ def test_import_batch_reports_a_repeated_id(folder, tmp_path):
         assert not list(folder.glob("a*b.yaml"))
 
 
-def test_read_ids_from_a_stream():
-    import io
-
-    assert citetool.read_ids(io.StringIO("a b # c\n\nd\n")) == ["a", "b", "d"]
-    with pytest.raises(CitetoolError, match="standard input: was empty"):
-        citetool.read_ids(io.StringIO("# nothing\n"))
-    with pytest.raises(CitetoolError, match="is closed"):
-        citetool.read_ids(None)
-
-
 @pytest.mark.parametrize("key", ["id", "author-year"])
 def test_every_keyed_format_uses_the_same_key(records, key):
     import re
