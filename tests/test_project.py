@@ -112,6 +112,17 @@ def test_project_file_exposes_the_key_default(tmp_path):
     assert found.config == tmp_path / "citetool.toml"
 
 
+def test_the_project_key_is_every_export_s_default(empty):
+    record(empty / "records", "300123")
+    (empty / "citetool.toml").write_text('key = "author-year"\n', encoding="utf-8")
+    bib = citetool("export", "--all", "-s", "biblatex", cwd=empty)
+    assert bib.stdout.startswith("@misc{ministry_of_foreign_affairs_1962,"), bib.stderr
+    csl = citetool("cite", "300123", "-s", "csl-json", cwd=empty)
+    assert '"id": "ministry_of_foreign_affairs_1962"' in csl.stdout
+    ids = citetool("export", "--all", "-s", "ris", "--key", "id", cwd=empty)
+    assert "ID  - 300123" in ids.stdout  # the option wins over the project's default
+
+
 @pytest.mark.parametrize(("text", "field", "reason"), [
     ('styl = "chicago-short"\n', "styl", "unknown setting (did you mean 'style'?)"),
     ('style = "chicago"\n', "style", "unknown style 'chicago' (did you mean"),
