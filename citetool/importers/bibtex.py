@@ -165,7 +165,7 @@ def _recipients(addon: str) -> list[dict[str, Any]]:
 
 def _location(fields: dict[str, str]) -> dict[str, str]:
     how = _decode(fields.get("howpublished", ""))
-    if _URL.match(how):
+    if _URL.match(fields.get("howpublished", "")):
         how = ""  # Better BibTeX writes a @misc's URL there: the url field has it
     archive = _decode(fields.get("organization", ""))
     # Zotero's "Loc. in Archive", as reference managers export it; never the archive itself
