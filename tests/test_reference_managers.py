@@ -244,3 +244,10 @@ def test_csl_note_and_archive_place():
     assert raw["source"] == {"call_number": "Wilson Center, RGANI f. 5", "pages": "3"}
     assert raw["contributed_by"] == [{"given": "Sergey", "family": "Radchenko"}]
     assert raw["notes"]["archive-place"] == "Moscow"
+
+
+def test_quote_ligatures_are_read_but_accents_stay():
+    text = r"""@misc{k, organization = {A},
+        title = {Caf\`e ``Zum L\"owen'' and `Caf\'e' Lenin}}"""
+    [(raw, _, _)] = bib_in.parse(text, "x.bib")
+    assert raw["title"] == "Caf\u00e8 \"Zum L\u00f6wen\" and 'Caf\u00e9' Lenin"

@@ -32,12 +32,13 @@ def _decode(value: str) -> str:
     for command, char in _LITERALS.items():
         value = value.replace(command, char)
     # TeX's quote ligatures, as the exports write straight quotes ("a" as ``a'', 'a' as `a')
-    value = value.replace("``", '"').replace("''", '"').replace("`", "'")
+    value = _LIGATURE_QUOTE.sub(lambda m: '"' if len(m.group()) == 2 else "'", value)
     text = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False).latex_to_text(value)
     return " ".join(text.replace("\u00a0", " ").split())
 
 
 _LITERALS = {"\\textasciicircum{}": "^"}
+_LIGATURE_QUOTE = re.compile(r"(?<!\\)(?:``|''|`)")  # not \` or \' (accents)
 
 
 def _names(value: str) -> list[dict[str, Any]]:
