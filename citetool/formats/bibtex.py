@@ -32,6 +32,8 @@ _SPECIAL = {
     "_": r"\_",
 }
 _SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _SPECIAL))
+
+
 def escape(value: str, ascii_only: bool = False) -> str:
     """Escape text so LaTeX prints it: specials as commands, non-ASCII as accents for BibTeX."""
     out = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], value)
@@ -42,6 +44,57 @@ def escape(value: str, ascii_only: bool = False) -> str:
             out, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
         )
     return out
+
+
+_OPENERS = frozenset(" \t([{\u2014/")
+_LATEX_QUOTE = {('"', True): "``", ('"', False): "''", ("'", True): "`", ("'", False): "'"}
+
+
+def latex_quotes(text: str) -> str:
+    """Straight quotes as TeX's opening and closing quotes, chosen by position and keeping
+    their kind: "a" becomes ``a'' and 'a' becomes `a'. An apostrophe stays ' (TeX prints it
+    as one).
+
+    TeX prints a straight " as a straight mark (and babel's German makes it a shorthand) and
+    ' always as a closing quote, so '...' printed with two closing quotes. These ligatures
+    print right with or without csquotes, in biblatex and classic BibTeX alike; `{}` keeps two
+    adjacent marks apart, so that a single and a double closing quote do not join into ''' .
+    """
+    if '"' not in text and "'" not in text:
+        return text
+    out: list[str] = []
+    last_open = False  # the previous character was an opening mark
+    for i, ch in enumerate(text):
+        if ch not in "\"'" or text[i - 1:i] == "\\":  # \" and \' are accents
+            out.append(ch)
+            last_open = False
+            continue
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        opening = (prev in _OPENERS or last_open) and not nxt.isspace()
+        if ch == "'" and opening and not _closes_later(text, i + 1):
+            opening = False  # an elision ('60s), not a quotation
+        mark = _LATEX_QUOTE[ch, opening]
+        if out and out[-1][-1:] in ("`", "'"):
+            out.append("{}")
+        out.append(mark)
+        last_open = opening
+    return "".join(out)
+
+
+def _closes_later(text: str, start: int) -> bool:
+    """Whether a closing single quote follows: a straight one after a non-space and before a
+    non-letter."""
+    for j in range(start, len(text)):
+        if text[j] == "'" and not text[j - 1].isspace() and (
+                j + 1 == len(text) or not text[j + 1].isalnum()):
+            return True
+    return False
+
+
+def _sentence(text: str) -> str:
+    """A field printed as a sentence of its own (after a full stop) starts with a capital."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
 def _protected_title(title: str, record: Record, ascii_only: bool) -> str:
@@ -58,9 +111,14 @@ def _protected_title(title: str, record: Record, ascii_only: bool) -> str:
 
 
 def _name(agent: Person | Organization, ascii_only: bool) -> str:
-    """One name for a BibTeX name list: 'Family, Given' or a braced organization."""
+    """One name for a BibTeX name list: 'Family, Given', or braced as one word: an
+    organization, or a name written family name first ('{Shen Zhihua}')."""
     if is_org(agent):
         return "{" + escape(agent.org, ascii_only) + "}"
+    if agent.family_first:
+        # styles print given names first (or invert the first author): braced, the name is
+        # printed as written everywhere and still sorts by the family name, which leads
+        return "{" + escape(agent.reading(scripts=True), ascii_only) + "}"
     family = " ".join(p for p in (agent.particle, agent.family) if p)
     parts = [escape(family, ascii_only)]
     if agent.suffix:
@@ -87,13 +145,15 @@ def _pages(pages: str) -> str:
 
 def _howpublished(record: Record, ascii_only: bool, with_archive: bool) -> str:
     src = record.source
+    collection = src.collection if src.collection != record.archive else None
     parts = [
-        src.call_number and escape(src.call_number, ascii_only),
+        src.call_number and escape(_sentence(src.call_number), ascii_only),
         src.pages and _pages(src.pages),
-        src.collection and escape(src.collection, ascii_only),
-        escape(record.archive, ascii_only) if with_archive else "",
+        collection and escape(_sentence(collection), ascii_only),
+        escape(_sentence(record.archive), ascii_only) if with_archive else "",
     ]
-    return ", ".join(p for p in parts if p)
+    # styles print it after the title's full stop: 'P. 12', as biblatex writes a page prefix
+    return _sentence(", ".join(p for p in parts if p))
 
 
 def _credits(record: Record) -> list[str]:
@@ -109,9 +169,32 @@ def _and(agents: Sequence[Person | Organization]) -> str:
     return and_list([a.reading() for a in agents], serial=False)
 
 
+def _named_in(title: str, agent: Person | Organization, record: Record) -> bool:
+    """Whether the title already names this recipient: an organization by its name, a person
+    by the full name or by the family name alone ('Letter to Comrade Stalin'), not counting
+    a family name inside another name the record gives ('Raúl Castro' for Fidel Castro)."""
+    if _words(agent.reading()).search(title):
+        return True
+    if is_org(agent):
+        return False
+    for other in record.names:
+        if other is not agent and not is_org(other):
+            title = _words(other.reading()).sub(" ", title)
+    return bool(_words(agent.family_part()).search(title))
+
+
+def _words(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+
+
+def unnamed_recipients(record: Record) -> list[Person | Organization]:
+    """The recipients the title does not name: what `titleaddon` adds to the title."""
+    return [a for a in record.recipients if not _named_in(record.title, a, record)]
+
+
 def _titleaddon(record: Record) -> str:
     parts = []
-    for agent in record.recipients:
+    for agent in unnamed_recipients(record):
         if is_org(agent):
             article = "" if agent.org.lower().startswith("the ") else "the "
             parts.append(article + "{" + escape(agent.org) + "}")
@@ -119,7 +202,8 @@ def _titleaddon(record: Record) -> str:
             parts.append(escape(agent.reading()))
     if not parts:
         return ""
-    return "to " + (" and ".join(parts) if len(parts) <= 2 else ", ".join(parts))
+    # printed after the title's full stop: a sentence of its own
+    return vocab.TO + (" and ".join(parts) if len(parts) <= 2 else ", ".join(parts))
 
 
 def biblatex_date(record: Record) -> str:
@@ -141,16 +225,19 @@ def biblatex_fields(record: Record) -> list[tuple[str, str]]:
         ("title", _protected_title(record.title, record, False)),
         ("shorttitle", _protected_title(record.short_title, record, False)),
         ("titleaddon", _titleaddon(record)),
+        # every recipient, for readers, when the title names some of them
+        (vocab.RECIPIENTS, names(record.recipients)
+         if len(unnamed_recipients(record)) < len(record.recipients) else ""),
         ("date", biblatex_date(record)),
         ("translator", names(record.translators)),
         ("howpublished", _howpublished(record, False, with_archive=False)),
         ("library", src.call_number and escape(src.call_number)),
-        ("organization", escape(record.archive)),
+        ("organization", escape(_sentence(record.archive))),
         ("url", record.url or ""),
         ("langid", vocab.LANGIDS.get(record.language, "")),
         ("addendum", escape(". ".join(_credits(record)))),
     ]
-    return [(k, "{" + v + "}") for k, v in fields if v]
+    return [(k, "{" + (v if k == "url" else latex_quotes(v)) + "}") for k, v in fields if v]
 
 
 def bibtex_fields(record: Record) -> list[tuple[str, str]]:
@@ -158,23 +245,45 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
     note = []
     if record.translators:
         note.append(vocab.TRANSLATED_BY + _and(record.translators))
-    if record.date is not None and (record.date.day or record.date.until or record.date.circa):
-        note.append(vocab.DATED + record.date.prose())
     note += _credits(record)
-    date = record.date
     fields = [
         ("author", "{" + names(record.authors, True) + "}" if record.authors else ""),
         # BibTeX styles sort by author, else by key, and warn when both are missing
         ("key", "{" + escape(record.short_title, True) + "}" if not record.authors else ""),
-        ("title", "{" + _protected_title(record.title, record, True) + "}"),
+        # the whole title braced: classic styles lowercase every unbraced word but the first,
+        # and the record cannot tell a headline-style capital from a proper name ("Foreign
+        # Minister Pak"), so the title prints as written, as biblatex and Chicago print it;
+        # names and keep_case phrases keep their own braces inside, for readers
+        ("title", "{{" + _protected_title(record.title, record, True) + "}}"),
         ("howpublished", "{" + _howpublished(record, True, with_archive=True) + "}"),
-        # undated: "n.d." as Chicago writes it (BibTeX styles warn about an empty year)
-        ("year", "{" + str(date.year) + "}" if date else "{n.d.}"),
-        ("month", vocab.MONTHS[date.month - 1] if date and date.month else ""),
+        *_year_month(record),
         ("note", "{" + escape(". ".join(note), True) + "}" if note else ""),
         ("url", "{" + record.url + "}" if record.url else ""),
     ]
-    return [(k, v) for k, v in fields if v]
+    return [(k, v if k in ("url", "month") else latex_quotes(v)) for k, v in fields if v]
+
+
+def _year_month(record: Record) -> list[tuple[str, str]]:
+    """Classic BibTeX's `year` and `month`, which styles print as 'month year': the day rides
+    in `month` ('mar # {~24,}' prints 'March 24, 1962'); an approximate date or a range over
+    months is written whole in `year` ('[1962?]', 'March--May 1962'). No part prints twice."""
+    date = record.date
+    if date is None:
+        # "n.d." as Chicago writes it (BibTeX styles warn about an empty year)
+        return [("year", "{n.d.}")]
+    end = date.until
+    if date.circa or (end is not None and (
+            date.day is None or end.day is None
+            or (end.year, end.month) != (date.year, date.month))):
+        return [("year", "{" + escape(date.prose().replace("\u2013", "--"), True) + "}")]
+    fields = [("year", "{" + str(date.year) + "}")]
+    if date.month:
+        month = vocab.MONTHS[date.month - 1]
+        if date.day:
+            days = str(date.day) + (f"--{end.day}" if end is not None else "")
+            month += " # {~" + days + ",}"
+        fields.append(("month", month))
+    return fields
 
 
 def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str:

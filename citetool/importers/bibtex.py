@@ -11,12 +11,11 @@ from typing import Any
 
 from ..errors import CitetoolError
 from ..vocab import bibtex as vocab
-from . import statement
 from .builder import Draft, Outcome, build, ignore
-from .common import agent, family_first, is_org
+from .common import agent, document_kind, extra_lines, family_first, is_org, note_facts
 
 # pages as the exports write them: 'pp. 4-6', 'l. 34', 'khuu 74-81', 'pp. iv-x'
-_PAGES = re.compile(r"^(?:pp?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
+_PAGES = re.compile(r"^(?:[Pp]p?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
                     r"(?:\s*[-\u2013]+\s*(?:\d+|[ivxlcdm]+)[a-z]?)?)$")
 _ENTRY_KEY, _ENTRY_TYPE = "\x00key", "\x00type"  # the entry's key and type, beside its fields
 
@@ -32,11 +31,14 @@ def _decode(value: str) -> str:
     # pylatexenc turns these into look-alike accents; keep the plain characters
     for command, char in _LITERALS.items():
         value = value.replace(command, char)
+    # TeX's quote ligatures, as the exports write straight quotes ("a" as ``a'', 'a' as `a')
+    value = _LIGATURE_QUOTE.sub(lambda m: '"' if len(m.group()) == 2 else "'", value)
     text = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False).latex_to_text(value)
     return " ".join(text.replace("\u00a0", " ").split())
 
 
 _LITERALS = {"\\textasciicircum{}": "^"}
+_LIGATURE_QUOTE = re.compile(r"(?<!\\)(?:``|''|`)")  # not \` or \' (accents)
 
 
 def _names(value: str) -> list[dict[str, Any]]:
@@ -48,12 +50,11 @@ def _names(value: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for name in split_multiple_persons_names(value):
         name = name.strip()
-        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-            inner = _decode(name[1:-1])
-            if is_org(inner) or len(inner.split()) > 1:
-                out.append({"org": inner})
-            else:
-                out.append({"family": inner})
+        inner = _outer_group(name)
+        if inner != name:  # one braced word, in one pair of braces or more ({{...}})
+            while _outer_group(inner) != inner:
+                inner = _outer_group(inner)
+            out.append(_braced_name(_decode(inner)))
             continue
         parts = parse_single_name_into_parts(name)
         person: dict[str, Any] = {"family": _decode(" ".join(parts.last))}
@@ -69,8 +70,38 @@ def _names(value: str) -> list[dict[str, Any]]:
     return out
 
 
+def _outer_group(value: str) -> str:
+    """The value without braces that wrap all of it ('{{A {B}}}' -> '{A {B}}'), one level."""
+    if not (value.startswith("{") and value.endswith("}")):
+        return value
+    depth = 0
+    for i, ch in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and i < len(value) - 1:
+            return value  # '{A} and {B}': the first brace closes early
+    return value[1:-1]
+
+
+def _braced_name(inner: str) -> dict[str, Any]:
+    """A name written as one braced word: an organization, a single name, or a person
+    written family name first ('{Shen Zhihua}', '{金日成}'), as the exports write them."""
+    if is_org(inner):
+        return {"org": inner}
+    words = inner.split()
+    if len(words) == 1:
+        if len(inner) in (2, 3) and not re.search(r"[A-Za-z]", inner):
+            # a name in Chinese, Korean or Japanese script: nearly always a one-character
+            # family name, then the given name
+            return {"family": inner[0], "given": inner[1:], "family_first": True}
+        return {"family": inner}
+    person = agent(inner)
+    return person if person.get("family_first") else {"org": inner}
+
+
 def _title(value: str) -> tuple[str, list[str]]:
-    """The decoded title and the phrases it protects with braces."""
+    """The decoded title and the phrases it protects with braces (a title braced as a whole,
+    as the classic BibTeX export writes it, protects its case, not one phrase)."""
+    value = _outer_group(value)
     kept = [_decode(m.group(1)) for m in
             re.finditer(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})+)\}", value)]
     return _decode(value), kept
@@ -90,18 +121,37 @@ def _date(fields: dict[str, str], where: str) -> dict[str, Any] | None:
     try:
         out = {"year": int(fields["year"].strip())}
     except ValueError:
-        raise CitetoolError(where, f"cannot read the year {fields['year']!r}", "year") from None
-    month = fields.get("month", "").strip().lower()[:3]
+        # a date written whole in `year`: '[1962?]', 'March--May 1962', '1956--1957'
+        try:
+            from ..model import parse_written
+
+            return parse_written(_decode(fields["year"]).replace("--", "\u2013"))
+        except ValueError:
+            raise CitetoolError(where, f"cannot read the year {fields['year']!r}",
+                                "year") from None
+    raw_month = fields.get("month", "").strip()
+    month = raw_month.lower()[:3]
     if month:
         if month.isdigit():
             out["month"] = int(month)
         elif month in vocab.MONTHS:
             out["month"] = vocab.MONTHS.index(month) + 1
+    days = _MONTH_DAYS.match(raw_month)
+    if days and "month" in out:
+        out["day"] = int(days["day"])
+        if days["until"]:
+            out["until"] = {"year": out["year"], "month": out["month"],
+                            "day": int(days["until"])}
     return out
 
 
+# the day in `month`, as the classic export writes it: 'mar # {~24,}', 'sep # {~1--30,}'
+_MONTH_DAYS = re.compile(r"^[A-Za-z]+\s*#\s*[{\"]\s*~?\s*(?P<day>\d{1,2})"
+                         r"(?:\s*-+\s*(?P<until>\d{1,2}))?\s*,?\s*[}\"]$")
+
+
 def _recipients(addon: str) -> list[dict[str, Any]]:
-    m = re.match(r"^to\s+(.+)$", addon.strip())
+    m = re.match(r"^[Tt]o\s+(.+)$", addon.strip())
     if not m:
         return []
     out = []
@@ -116,9 +166,17 @@ def _recipients(addon: str) -> list[dict[str, Any]]:
 
 def _location(fields: dict[str, str]) -> dict[str, str]:
     how = _decode(fields.get("howpublished", ""))
-    library = _decode(fields.get("library", ""))
+    if _URL.match(fields.get("howpublished", "")):
+        how = ""  # Better BibTeX writes a @misc's URL there: the url field has it
+    archive = _decode(fields.get("organization", ""))
+    # Zotero's "Loc. in Archive", as reference managers export it; never the archive itself
+    library = next((v for v in (_decode(fields.get(k, "")) for k in ("library",
+                                                                     "archive_location"))
+                    if v and v != archive), "")
     source: dict[str, str] = {}
-    chunks = [c.strip() for c in how.split(",") if c.strip()] if how else []
+    # the archive's own name is never part of the location (exports put it in howpublished)
+    chunks = [c.strip() for c in how.split(",") if c.strip() and c.strip() != archive]
+    how = ", ".join(chunks)
     if library:
         source["call_number"] = library
         if how.startswith(library):
@@ -132,9 +190,6 @@ def _location(fields: dict[str, str]) -> dict[str, str]:
     if chunks and _PAGES.match(chunks[0]):
         source["pages"] = _PAGES.match(chunks[0])["p"].replace("\u2013", "-")  # type: ignore[index]
         chunks = chunks[1:]
-    archive = _decode(fields.get("organization", ""))
-    if chunks and chunks[-1] == archive:
-        chunks = chunks[:-1]
     if chunks:
         source["collection"] = ", ".join(chunks)
     if fields.get("pages") and "pages" not in source:
@@ -194,8 +249,14 @@ def _titleaddon_field(value: str, draft: Draft) -> None:
 def _credits_field(value: str, draft: Draft) -> None:
     """`addendum` and `note`: the dated note, who obtained, contributed or translated it."""
     del value
-    credits_ = " ".join(_decode(draft.fields[k]) for k in ("addendum", "note")
-                        if draft.fields.get(k))
+    texts = []
+    for k in ("addendum", "note"):
+        if draft.fields.get(k):
+            extra, rest = extra_lines(draft.fields[k])
+            for key, line in extra.items():
+                draft.keep(key, _decode(line))
+            texts.append(_decode(rest))
+    credits_ = " ".join(t for t in texts if t)
     dated = re.search(rf"(?:^|\.\s+){vocab.DATED}([^.]+)(?:\.|$)", credits_)
     if dated:
         credits_ = credits_.replace(dated.group(0), ". " if dated.start() else "").strip(" .")
@@ -207,20 +268,36 @@ def _credits_field(value: str, draft: Draft) -> None:
             except ValueError as exc:
                 draft.fail(f"cannot read the date {dated.group(1)!r}: {exc}", "note")
     if credits_:
-        found = statement.parse(credits_ + ".")
-        for k in ("obtained_by", "contributed_by"):
-            if k in found:
-                draft.raw[k] = found[k]
-        if "translators" in found and "translators" not in draft.raw:
-            draft.raw["translators"] = found["translators"]
-        draft.notes.update(found.get("notes", {}))
+        note_facts(credits_, draft.raw, draft.notes, _archive(draft.fields))
+
+
+_URL = re.compile(r"^\s*(?:\\url\{)?https?://", re.I)
+
+
+def _type_field(value: str, draft: Draft) -> None:
+    """`type`: the kind of document (Zotero's manuscript type, as Better BibTeX writes it)."""
+    kind = document_kind(_decode(value))
+    if kind:
+        draft.raw["type"] = kind
+    elif value.strip():
+        draft.keep("type", _decode(value))
+
+
+def _archive(fields: Any) -> str:
+    """The archive an entry names in its own field (or in `library` without a call number in
+    it, where Better BibTeX writes Zotero's "Library Catalog")."""
+    named = _decode(fields.get("organization") or fields.get("institution")
+                    or fields.get("archive") or "")
+    library = _decode(fields.get("library", ""))
+    if not named and is_org(library) and not re.search(r"\d", library):
+        return library
+    return named
 
 
 def _archive_fields(value: str, draft: Draft) -> None:
     del value
     fields = dict(draft.fields)
-    archive = _decode(fields.get("organization") or fields.get("institution")
-                      or fields.get("archive") or "")
+    archive = _archive(fields)
     if not archive and fields.get("howpublished"):
         # classic BibTeX carries the archive as the last part of howpublished
         last = _decode(fields["howpublished"]).rsplit(",", 1)[-1].strip()
@@ -229,7 +306,9 @@ def _archive_fields(value: str, draft: Draft) -> None:
     if not archive:
         draft.fail("the entry names no archive (organization)", "organization")
     draft.raw["archive"] = archive
-    source = _location(fields)
+    fields["organization"] = archive  # the location never holds the archive's name
+    # what the fields give wins over what a note's source statement gave
+    source = {**draft.raw.get("source", {}), **_location(fields)}
     if source:
         draft.raw["source"] = source
 
@@ -267,6 +346,7 @@ HANDLERS: dict[str, Any] = {
     "author": _names_field("authors"),
     "translator": _names_field("translators"),
     "titleaddon": _titleaddon_field,
+    vocab.RECIPIENTS: _names_field("recipients"),  # every recipient: wins over titleaddon
     "addendum": _credits_field,
     "note": _credits_field,
     _ENTRY_TYPE: _archive_fields,  # every entry: it must name its archive
@@ -275,6 +355,8 @@ HANDLERS: dict[str, Any] = {
     "archive": ignore,
     "howpublished": ignore,
     "library": ignore,
+    "archive_location": ignore,
+    "type": _type_field,
     "pages": ignore,
     "langid": _langid_field,
     "origlanguage": _origlanguage_field,

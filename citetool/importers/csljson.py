@@ -66,10 +66,24 @@ def _point(parts: Any, draft: Draft) -> dict[str, int]:
 
 def _item(value: dict[str, Any], draft: Draft) -> None:
     """What holds for every item: its id and its archive."""
-    draft.raw["id"] = _text(value.get("id", ""), draft, "id")
+    draft.raw["id"] = _record_id(_text(value.get("id", ""), draft, "id"), value.get("URL"))
     if not value.get("archive"):
         draft.fail("the item names no archive", "archive")
     draft.raw["archive"] = _text(value["archive"], draft, "archive")
+
+
+def _record_id(given: str, url: Any) -> str:
+    """The item's id, or, when it cannot name a record file (Zotero writes its item URI,
+    'http://zotero.org/users/local/AbC/items/6FMKX3QZ'), the archive's document id in the
+    URL, else the URI's last segment."""
+    from ..model import ID_PATTERN
+
+    if re.match(ID_PATTERN, given) or "/" not in given:
+        return given
+    doc = re.search(r"/document/([^/?#\s]+)/?$", str(url or ""))
+    if doc:
+        return doc.group(1)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", given.rstrip("/").rsplit("/", 1)[-1]).strip("-.")
 
 
 def _title_var(value: Any, draft: Draft) -> None:
@@ -85,7 +99,19 @@ def _short_var(value: Any, draft: Draft) -> None:
 
 def _names_var(field: str, variable: str) -> Any:
     def handle(value: Any, draft: Draft) -> None:
-        draft.raw[field] = _agents(value, draft, variable)
+        agents = _agents(value, draft, variable)
+        custom = draft.fields.get("custom")
+        if not (isinstance(custom, dict) and vocab.CUSTOM_OTHER["type"] in custom):
+            # not citetool's own export, which marks the order (static-ordering): Zotero
+            # writes 'Shen, Zhihua' as family and given, so the order is guessed as on import
+            # from BibTeX and RIS
+            from .common import family_first
+
+            for a in agents:
+                if "family" in a and "particle" not in a and family_first(
+                        a["family"], a.get("given")):
+                    a["family_first"] = True
+        draft.raw[field] = agents
     return handle
 
 
@@ -151,6 +177,31 @@ def _to_notes(variable: str) -> Any:
     return handle
 
 
+def _note(value: Any, draft: Draft) -> None:
+    """Zotero's Extra field: 'Key: value' lines into notes, a source statement into the
+    record's fields (who obtained it, translators, location) when the item lacks them."""
+    from .common import extra_lines, note_facts
+
+    if not value:
+        return
+    extra, rest = extra_lines(_text(value, draft, "note"))
+    for key, line in extra.items():
+        draft.keep(key, line)
+    if rest.strip():
+        note_facts(rest, draft.raw, draft.notes, str(draft.raw.get("archive", "")))
+
+
+def _genre(value: Any, draft: Draft) -> None:
+    """`genre`: the kind of document (Zotero's manuscript type), unless `custom` gives it."""
+    from .common import document_kind
+
+    kind = document_kind(_text(value, draft, "genre")) if value else None
+    if kind and "type" not in draft.raw:
+        draft.raw["type"] = kind
+    elif value:
+        draft.keep("genre", _text(value, draft, "genre"))
+
+
 def _custom(value: Any, draft: Draft) -> None:
     """citetool's own facts in `custom` (and whatever else a tool put there, into notes)."""
     custom = value if isinstance(value, dict) else {}
@@ -204,7 +255,8 @@ HANDLERS: dict[str, Any] = {
     "language": _language,
     "keyword": _keyword,
     "abstract": _abstract,
-    "note": _to_notes("note"),
+    "note": _note,
+    "genre": _genre,
     "archive-place": _to_notes("archive-place"),
     "id": ignore,
     "type": ignore,

@@ -27,12 +27,17 @@ LANGUAGES = {**{v: k for k, v in reversed(LANGIDS.items())}, **_OTHER_LANGIDS}
 TRANSLATED_BY = "Translated by "
 OBTAINED_BY = "Obtained by "
 CONTRIBUTED_BY = "Contributed by "
-DATED = "Dated "
+DATED = "Dated "  # read only: older exports wrote the full date in `note`
+TO = "To "  # `titleaddon`: the recipients the title does not name, as a sentence
+
+# BibLaTeX: every recipient, when `titleaddon` leaves out those the title already names
+# (a custom name list that the standard styles do not print)
+RECIPIENTS = "namea"
 
 # every field the reader understands; any other is kept in the record's notes
 READ_FIELDS = frozenset({
     "author", "title", "shorttitle", "titleaddon", "date", "year", "month", "day",
     "translator", "howpublished", "library", "organization", "institution", "url", "langid",
     "addendum", "note", "abstract", "keywords", "origlanguage", "pages", "archive",
-    "archiveprefix", "key",
+    "archiveprefix", "key", RECIPIENTS, "archive_location", "type",
 })  # fmt: skip

@@ -32,7 +32,7 @@ CUSTOM_KEYS = frozenset({*CUSTOM_NAMES.values(), *CUSTOM_SOURCE.values(),
 READ_VARIABLES = frozenset({
     "id", "type", "title", "title-short", "shortTitle", *NAME_VARIABLES.values(), "issued",
     "archive", *SOURCE_VARIABLES.values(), "archive-place", "URL", "language", "abstract",
-    "custom", "keyword", "note",
+    "custom", "keyword", "note", "genre",
 })  # fmt: skip
 
 
