@@ -166,12 +166,13 @@ def test_quoted_title_reads_back(style):
     assert error is None and raw["title"] == record.title
 
 
-def test_classic_title_is_braced_whole_and_reads_back():
-    # classic styles lowercase every unbraced word but the first ("foreign minister pak")
+def test_classic_title_braces_each_capital_and_reads_back():
+    # classic styles lowercase every unbraced word but the first ("foreign minister pak");
+    # the style guide: proper nouns braced, never the whole title
     record = _record(title="Conversation with Foreign Minister Pak Seong-cheol",
                      keep_case=["Foreign Minister"])
     title = _fields("bibtex", record)["title"]
-    assert title == "{{Conversation with {Foreign Minister} Pak {Seong-cheol}}}"
+    assert title == "{{Conversation} with {Foreign Minister} {Pak} {Seong-cheol}}"
     [(raw, _, _)] = bib_in.parse(bibtex.BIBTEX.render([record]), "x")
     assert raw["title"] == record.title and raw["keep_case"] == ["Foreign Minister"]
     # biblatex styles do not change case: the title is not braced whole there

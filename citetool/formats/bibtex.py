@@ -97,9 +97,17 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
-def _protected_title(title: str, record: Record, ascii_only: bool) -> str:
-    """The title escaped, with proper names in braces so styles keep their capitals."""
+_WORD = re.compile(r"[^\W\d_][\w\u2019'-]*")
+
+
+def _protected_title(title: str, record: Record, ascii_only: bool,
+                     capitals: bool = False) -> str:
+    """The title escaped, with proper names in braces so styles keep their capitals; with
+    `capitals`, every word that starts with a capital too."""
     spans = protect.spans(title, protect.record_phrases(record))
+    if capitals:
+        words = [m.span() for m in _WORD.finditer(title) if m.group()[0].isupper()]
+        spans = protect.merge(spans + words)
     out: list[str] = []
     last = 0
     for start, end in spans:
@@ -254,7 +262,10 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
         # and the record cannot tell a headline-style capital from a proper name ("Foreign
         # Minister Pak"), so the title prints as written, as biblatex and Chicago print it;
         # names and keep_case phrases keep their own braces inside, for readers
-        ("title", "{{" + _protected_title(record.title, record, True) + "}}"),
+        # classic styles (plain) lowercase every unbraced title word but the first, and a
+        # record cannot tell a headline capital from a proper noun ("Pak"): each capitalized
+        # word is braced, never the whole title (the style guide's rule)
+        ("title", "{" + _protected_title(record.title, record, True, capitals=True) + "}"),
         ("howpublished", "{" + _howpublished(record, True, with_archive=True) + "}"),
         *_year_month(record),
         ("note", "{" + escape(". ".join(note), True) + "}" if note else ""),

@@ -99,11 +99,15 @@ def _braced_name(inner: str) -> dict[str, Any]:
 
 
 def _title(value: str) -> tuple[str, list[str]]:
-    """The decoded title and the phrases it protects with braces (a title braced as a whole,
-    as the classic BibTeX export writes it, protects its case, not one phrase)."""
+    """The decoded title and the phrases it protects with braces. A title braced as a whole,
+    or with every capitalized word braced (as the classic BibTeX export writes it), protects
+    its case: then only phrases of several words say more than that."""
     value = _outer_group(value)
-    kept = [_decode(m.group(1)) for m in
-            re.finditer(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})+)\}", value)]
+    groups = list(re.finditer(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})+)\}", value))
+    kept = [_decode(m.group(1)) for m in groups]
+    outside = "".join(re.split(r"(?<![\\A-Za-z])\{(?:[^{}]|\{[^{}]*\})+\}", value))
+    if kept and not any(w[:1].isupper() for w in _decode(outside).split()):
+        kept = [k for k in kept if len(k.split()) > 1]
     return _decode(value), kept
 
 
