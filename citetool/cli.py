@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .model import Record
 
 PROGRESS_MIN = 300  # records; smaller batches finish before a bar would help
+IMPORT_PROGRESS_MIN = 20  # files or URLs to import: a page over the network takes a while
 
 
 def _fail(exc: CitetoolError) -> NoReturn:
@@ -78,11 +79,11 @@ def _cache() -> Cache | None:
     return Cache.open(enabled=bool(_options()["cache"]))
 
 
-def _progress(total: int, label: str) -> Any:
+def _progress(total: int, label: str, minimum: int = PROGRESS_MIN) -> Any:
     """A progress bar on stderr for big batches at a terminal; nothing when piped."""
     import contextlib
 
-    if total < PROGRESS_MIN or not sys.stderr.isatty():
+    if total < minimum or not sys.stderr.isatty():
         return contextlib.nullcontext(None)
     return click.progressbar(length=total, label=label, file=sys.stderr)
 
@@ -403,12 +404,13 @@ def new(record_id: str, force: bool) -> None:
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False,
                                                                   allow_dash=True))
-@click.option("--from", "fmt", type=click.Choice(["page", "bibtex", "csl-json"]),
+@click.option("--from", "fmt", type=click.Choice(["page", "html", "bibtex", "csl-json"]),
               help="Input format (default: from the file name, else the content).")
 @click.option("--dry-run", is_flag=True, help="Print the records as YAML; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite records that already exist.")
 def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool) -> None:
-    """Import archive pages, BibTeX/BibLaTeX or CSL-JSON files ('-' for stdin) as records."""
+    """Import archive pages (text, saved HTML or http(s) URLs), BibTeX/BibLaTeX or CSL-JSON
+    files ('-' for stdin) as records."""
     from . import fsio, importers
 
     try:
@@ -419,11 +421,12 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
         _fail(exc)
     failures = written = 0
     shown: list[str] = []
-    for name in files:
+    bar = None
+    for name, bar in _each_with_progress(files, "importing"):
         label = "<stdin>" if name == "-" else name
         try:
-            data = sys.stdin.buffer.read() if name == "-" else _read_input(name)
-            outcomes = importers.run(importers.decode(data, label), label, fmt)
+            label, data = importers.read_source(name)
+            outcomes = importers.load(data, label, fmt)
         except CitetoolError as exc:
             if isinstance(exc, UsageError):
                 _fail(exc)
@@ -445,28 +448,29 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
                     fsio.write_atomic(folder / f"{record.id}.yaml", text, force=force)
                     store.ensure_schema(folder)
                 written += 1
-                click.echo(f"imported {record.id} -> {folder / (record.id + '.yaml')}", err=True)
+                if bar is None:  # with a bar, one line at the end (below) says it
+                    click.echo(f"imported {record.id} -> {folder / (record.id + '.yaml')}",
+                               err=True)
             except CitetoolError as exc:
                 failures += 1
                 click.echo(f"citetool: {exc}", err=True)
     if shown:
         click.echo("---\n".join(shown), nl=False)
+    if bar is not None and written:
+        click.echo(f"imported {written} records into {folder}", err=True)
     if failures:
         click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
                    f"{'written' if not dry_run else 'shown'}", err=True)
         sys.exit(1)
 
 
-def _read_input(name: str) -> bytes:
-    from .importers import MAX_BYTES
-
-    try:
-        with open(name, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise CitetoolError(name, "is a folder, not a file") from None
-    except OSError as exc:
-        raise CitetoolError(name, exc.strerror or "cannot be read") from None
+def _each_with_progress(items: tuple[str, ...], label: str) -> Iterator[tuple[str, Any]]:
+    """Each item with the progress bar (None when no bar is shown), advanced after it."""
+    with _progress(len(items), label, IMPORT_PROGRESS_MIN) as bar:
+        for item in items:
+            yield item, bar
+            if bar is not None:
+                bar.update(1)
 
 
 def _utf8_streams() -> None:

@@ -16,6 +16,7 @@ from ..errors import CitetoolError, UsageError
 # name -> (module, file suffixes); the one place the list of import formats is written
 IMPORTERS = {
     "page": ("citetool.importers.page", (".txt",)),
+    "html": ("citetool.importers.html", (".html", ".htm")),
     "bibtex": ("citetool.importers.bibtex", (".bib", ".bibtex")),
     "csl-json": ("citetool.importers.csljson", (".json",)),
 }
@@ -40,7 +41,26 @@ def detect(text: str, name: str) -> str:
     for fmt, (module, _) in IMPORTERS.items():
         if importlib.import_module(module).looks_like(text):
             return fmt
-    raise CitetoolError(name, "cannot tell the format (use --from page, bibtex or csl-json)")
+    raise CitetoolError(name, "cannot tell the format (use --from " + ", ".join(IMPORTERS) + ")")
+
+
+def read_source(arg: str) -> tuple[str, bytes]:
+    """The label and bytes of one import argument: a file, '-' (stdin) or an http(s) URL."""
+    import sys
+
+    from .. import fetch
+
+    if arg == "-":
+        return "<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1)
+    if fetch.is_url(arg):
+        return arg, fetch.fetch(arg)
+    try:
+        with open(arg, "rb") as handle:
+            return arg, handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise CitetoolError(arg, "is a folder, not a file") from None
+    except OSError as exc:
+        raise CitetoolError(arg, exc.strerror or "cannot be read") from None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -50,16 +70,24 @@ def decode(data: bytes, name: str) -> str:
     return decode_utf8(data, name, MAX_BYTES)
 
 
-def run(text: str, name: str, fmt: str | None = None) -> list[Outcome]:
-    """Every entry of one input, parsed with the given format or the detected one."""
+def load(data: bytes, name: str, fmt: str | None = None) -> list[Outcome]:
+    """Every entry of one input's bytes, decoded as UTF-8 (an HTML page is parsed from them)."""
+    return run(decode(data, name), name, fmt, data)
+
+
+def run(text: str, name: str, fmt: str | None = None,
+        data: bytes | None = None) -> list[Outcome]:
+    """Every entry of one input, parsed with the given format or the detected one; `data`,
+    the bytes the text was decoded from, lets an importer that reads bytes skip encoding."""
     if fmt is not None and fmt not in IMPORTERS:
         raise UsageError(None, f"unknown import format {fmt!r}")
     if "\x00" in text:
         raise CitetoolError(name, "binary data, not text")
     fmt = fmt or detect(text, name)
     module = importlib.import_module(IMPORTERS[fmt][0])
+    from_bytes = getattr(module, "parse_bytes", None) if data is not None else None
     try:
-        parsed = module.parse(text, name)
+        parsed = from_bytes(data, name) if from_bytes else module.parse(text, name)
     except CitetoolError as exc:
         return [Outcome(error=exc)]
     except RecursionError:
