@@ -459,8 +459,9 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
     if bar is not None and written:
         click.echo(f"imported {written} records into {folder}", err=True)
     if failures:
-        click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
-                   f"{'written' if not dry_run else 'shown'}", err=True)
+        if failures + written + len(shown) > 1:  # one input that failed: its line says it all
+            click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
+                       f"{'written' if not dry_run else 'shown'}", err=True)
         sys.exit(1)
 
 

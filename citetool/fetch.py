@@ -48,16 +48,17 @@ def _reason(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None) or exc
     if isinstance(exc, e.MaxRetryError) and isinstance(reason, e.ResponseError):
         return f"too many redirects (more than {MAX_REDIRECTS})"
-    if isinstance(reason, e.ConnectTimeoutError):
-        return f"timed out connecting (after {CONNECT_TIMEOUT:g} s)"
-    if isinstance(reason, (e.ReadTimeoutError, TimeoutError)):
-        return f"timed out waiting for data (no answer for {READ_TIMEOUT:g} s)"
+    # NewConnectionError is a kind of ConnectTimeoutError in urllib3: ask for it first
     if isinstance(reason, e.NameResolutionError):
         return "cannot find the host (name not resolved)"
     if isinstance(reason, e.NewConnectionError):
         cause = reason.__cause__ or reason.__context__
         detail = getattr(cause, "strerror", None) or "no connection"
         return f"cannot connect ({detail.lower()})"
+    if isinstance(reason, e.ConnectTimeoutError):
+        return f"timed out connecting (after {CONNECT_TIMEOUT:g} s)"
+    if isinstance(reason, (e.ReadTimeoutError, TimeoutError)):
+        return f"timed out waiting for data (no answer for {READ_TIMEOUT:g} s)"
     if isinstance(reason, e.SSLError):
         return "secure connection failed (TLS certificate or handshake)"
     if isinstance(reason, e.ProtocolError):
@@ -129,7 +130,7 @@ def fetch(url: str) -> bytes:
             raise CitetoolError(url, f"not an HTML page (content type {kind})")
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > MAX_BYTES:
-            raise CitetoolError(url, f"larger than {MAX_BYTES // (1024 * 1024)} MB "
+            raise CitetoolError(url, f"larger than the limit of {MAX_BYTES} bytes "
                                 f"({int(length)} bytes)")
         data = _read(response, url, started, MAX_BYTES)
     finally:
@@ -151,12 +152,13 @@ def _read(response: object, url: str, started: float, limit: int, quiet: bool = 
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.stream(CHUNK):  # type: ignore[attr-defined]
+        # read1 returns what has come so far: a server trickling bytes meets the total time
+        while chunk := response.read1(CHUNK):  # type: ignore[attr-defined]
             size += len(chunk)
             if size > limit:
                 if quiet:
                     break
-                raise CitetoolError(url, f"larger than {limit // (1024 * 1024)} MB")
+                raise CitetoolError(url, f"larger than the limit of {limit} bytes")
             chunks.append(chunk)
             if time.monotonic() - started > TOTAL_TIMEOUT:
                 raise CitetoolError(url, f"timed out (the download took over "

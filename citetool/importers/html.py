@@ -451,7 +451,7 @@ def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, lis
                                 "document: " + BROWSER_HINT)
         if "id" not in found:
             raise CitetoolError(where, "not an archive document page: it has no Record ID and "
-                                "no Citation box (a search or list page?)", "citation")
+                                "no Citation box (a search or list page?)")
         raise CitetoolError(where, "the page has no Citation box (cut short or saved before it "
                             "finished loading?): save the whole page again", "citation")
     cite, url = _citation(box, where)
