@@ -33,7 +33,7 @@ from citetool.cli import cli
 from citetool.errors import CitetoolError
 from citetool.formats import get
 from citetool.formats.archive import archive_date, plain_name
-from citetool.importers import detect, run
+from citetool.importers import IMPORTERS, detect, run
 from citetool.importers import html as html_in
 from citetool.importers.derive import document_type
 
@@ -398,6 +398,14 @@ def test_suffix_content_and_from_pick_the_html_importer(runner, tmp_path):
         result = _import(runner, out, *args, input=_text("114755"))
         assert result.exit_code == 0, result.stderr
         assert (out / "114755.yaml").exists()
+
+
+def test_readme_and_help_name_every_import_format_and_urls(runner):
+    readme = (HERE.parent / "README.md").read_text(encoding="utf-8")
+    entry = next(x for x in readme.splitlines() if x.startswith("- `citetool import"))
+    assert f"FILE|URL... [--from {'|'.join(IMPORTERS)}]" in entry
+    helped = " ".join(runner.invoke(cli, ["import", "--help"]).output.split())
+    assert f"[{'|'.join(IMPORTERS)}]" in helped and "URLs" in helped
 
 
 # --- hostile input -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ NEEDS = {
     "A LaTeX document with biblatex (biber)": ("pdflatex", "biber"),
     "A pandoc Markdown document": ("pandoc",),
     "Importing into Zotero": (),
+    "Importing a document page from the archive": (),
 }
 
 
@@ -86,3 +87,11 @@ def test_zotero_recipe(tmp_path):
     schema = json.loads((HERE / "conformance" / "csl-data.json").read_text(encoding="utf-8"))
     jsonschema.validate(items, schema)
     assert [i["id"] for i in items] == ["115325"]
+
+
+def test_html_import_recipe(tmp_path):
+    name = "Ambassador Yudin's Letter to Zhou Enlai _ Wilson Center Digital Archive.html"
+    shutil.copy(HERE / "fixtures" / "html" / name, tmp_path / name)  # the page the user saved
+    _run_recipe("Importing a document page from the archive", tmp_path)
+    record = (tmp_path / "records" / "114755.yaml").read_text(encoding="utf-8")
+    assert record == (HERE / "golden" / "html" / "114755.yaml").read_text(encoding="utf-8")
