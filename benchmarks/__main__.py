@@ -67,7 +67,8 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {cmd}\n{err}")
+        shown = " ".join(cmd[:8]) + (f" ... ({len(cmd)} arguments)" if len(cmd) > 8 else "")
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {shown}\n{err}")
     return wall, usage.ru_maxrss / 1024
 
 
@@ -191,8 +192,10 @@ def import_pages(root: Path, n: int, repeat: int, env: dict[str, str], exe: list
     print(line("baseline: parse pages (lxml.html)", n, *base, base))
     lib = measure([sys.executable, "-c", IMPORT_HTML, str(folder)], env, repeat)
     print(line("import pages (library)", n, *lib, base, TARGETS["import"]))
-    cli = measure(exe + ["--records", str(root / "none"), "import", "--dry-run",
-                         *map(str, paths)], env, repeat)
+    empty = root / "records-empty"
+    empty.mkdir(exist_ok=True)
+    cli = measure(exe + ["--records", str(empty), "import", "--dry-run", *map(str, paths)],
+                  env, repeat)
     print(line("import --dry-run pages (CLI, YAML)", n, *cli, base, TARGETS["import"]))
     shutil.rmtree(folder)
 

@@ -13,6 +13,7 @@ reproduces it, and its URL is the record's permanent URL.
 from __future__ import annotations
 
 import re
+import threading
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CitetoolError
@@ -74,7 +75,9 @@ def looks_like(text: str) -> bool:
     return head.startswith("<!doctype html") or "<html" in head
 
 
-_PARSER: Any = None
+# one parser per thread for every page (making one costs about as much as a parse; an lxml
+# parser must not be shared between threads)
+_LOCAL = threading.local()
 
 
 def _tree(data: bytes, where: str) -> HtmlElement:
@@ -82,12 +85,12 @@ def _tree(data: bytes, where: str) -> HtmlElement:
     import lxml.etree
     import lxml.html
 
-    global _PARSER
-    if _PARSER is None:  # one parser for every page: making one costs as much as a parse
-        _PARSER = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True,
-                                       remove_pis=True)
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = lxml.html.HTMLParser(
+            encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True)
     try:
-        root = lxml.html.document_fromstring(data, parser=_PARSER)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise CitetoolError(where, f"not an HTML page ({exc})") from None
     if root is None or not isinstance(root.tag, str):
@@ -282,7 +285,7 @@ def _split(cite: str, title_hint: str, date_hint: str, source_hint: str,
     else:
         archive, _, statement_text = rest.partition(", ")
     archive = archive.strip()
-    if not archive.strip(" .") :
+    if not archive.strip(" ."):
         raise CitetoolError(where, "the citation names no archive", "citation")
     return {"layout": layout, "title": cite[1:q].strip(), "date": date,
             "archive": archive.rstrip(".") if not statement_text else archive,
