@@ -28,17 +28,23 @@ def is_url(arg: str) -> bool:
     return arg[:8].lower().startswith(("http://", "https://"))
 
 
-def _pool() -> object:
+_POOL: list[object] = []  # one pool for the process: a batch of URLs reuses connections
+
+
+def _get(url: str) -> object:
+    """The response to GET url, its body not read yet (limits as they are now)."""
     import urllib3
 
-    return urllib3.PoolManager(
-        headers={"User-Agent": USER_AGENT,
-                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"},
+    if not _POOL:
+        _POOL.append(urllib3.PoolManager(headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}))
+    return _POOL[0].request(  # type: ignore[attr-defined]
+        "GET", url, preload_content=False, decode_content=True,
         timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT),
         retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0,
                               redirect=MAX_REDIRECTS, raise_on_redirect=True,
-                              raise_on_status=False),
-    )
+                              raise_on_status=False))
 
 
 def _reason(exc: BaseException) -> str:
@@ -75,11 +81,12 @@ def _challenge(status: int, headers: object, body: bytes) -> bool:
         return True
     if status not in (403, 429, 503) or not body.strip():
         return False
+    import lxml.etree
     import lxml.html
 
     try:
         title = lxml.html.document_fromstring(body).findtext(".//title") or ""
-    except (ValueError, Exception):  # lxml raises its own ParserError on an empty page
+    except (lxml.etree.ParserError, ValueError):  # an empty or undecodable page
         return False
     title = " ".join(title.split()).lower()
     return title.startswith(("just a moment", "attention required", "checking your browser"))
@@ -108,12 +115,12 @@ def fetch(url: str) -> bytes:
         raise CitetoolError(url, "not an http(s) URL with a host")
     started = time.monotonic()
     try:
-        response = _pool().request("GET", url, preload_content=False,  # type: ignore[attr-defined]
-                                   decode_content=True)
+        response = _get(url)
     except urllib3.exceptions.HTTPError as exc:
         raise CitetoolError(url, _reason(exc)) from None
     except (OSError, ValueError) as exc:
         raise CitetoolError(url, f"request failed ({exc})") from None
+    done = False
     try:
         status = response.status
         content_type = response.headers.get("Content-Type", "")
@@ -133,7 +140,10 @@ def fetch(url: str) -> bytes:
             raise CitetoolError(url, f"larger than the limit of {MAX_BYTES} bytes "
                                 f"({int(length)} bytes)")
         data = _read(response, url, started, MAX_BYTES)
+        done = True
     finally:
+        if not done:  # a body left unread must not be read as the next answer's start
+            response.close()
         response.release_conn()
     charset = _charset(content_type)
     if charset and charset.replace("-", "").replace("_", "") not in ("utf8", "usascii",

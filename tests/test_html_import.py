@@ -387,6 +387,18 @@ def test_a_complete_save_with_its_files_folder(runner, tmp_path):
         GOLDEN / "114755.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("text", "html"), [
+    ("<!DOCTYPE html><html><body></body></html>", True),
+    ("\ufeff\n<!-- saved from url=(0052)https://x.org/ -->\n<html lang=en>", True),
+    ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">', True),
+    ('[{"id": "a", "note": "<html> in a CSL abstract"}]', False),
+    ("@misc{k, note = {<!DOCTYPE html>}}", False),
+    ("Citation:\n\n<html>", False),
+])
+def test_looks_like_html(text, html):
+    assert html_in.looks_like(text) is html
+
+
 def test_suffix_content_and_from_pick_the_html_importer(runner, tmp_path):
     assert detect("", "page.HTM") == "html" and detect("", "x.html") == "html"
     assert detect(_text("114755"), "saved-page") == "html"  # CSS '@media (' is no BibTeX

@@ -70,9 +70,10 @@ BROWSER_HINT = ("open the page in a browser, save it (Save Page As...) and impor
 
 
 def looks_like(text: str) -> bool:
-    """Whether the text is an HTML document (a doctype or an <html> tag near the start)."""
+    """Whether the text is an HTML document: it starts with markup (a doctype, a comment such
+    as a browser's "saved from url", <html>) and has a doctype or <html> tag near the start."""
     head = text[:4096].lstrip("\ufeff \t\r\n").lower()
-    return head.startswith("<!doctype html") or "<html" in head
+    return head.startswith("<") and ("<!doctype html" in head or "<html" in head)
 
 
 # one parser per thread for every page (making one costs about as much as a parse; an lxml
