@@ -60,12 +60,16 @@ LIST_SECONDS = 1.0  # list --query at 100k records, after the first run
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    # stderr goes to a file: a command that says much there (import names what it kept in
+    # notes for each page) would fill a pipe that is read only at the end, and hang
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")[-3000:]
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         shown = " ".join(cmd[:8]) + (f" ... ({len(cmd)} arguments)" if len(cmd) > 8 else "")
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {shown}\n{err}")
@@ -187,15 +191,23 @@ def import_pages(root: Path, n: int, repeat: int, env: dict[str, str], exe: list
     """Import n saved pages of ~700 KB: library and CLI, against lxml.html parsing them."""
     folder = root / "pages"
     paths = write_pages(folder, n)
-    print()
-    base = measure([sys.executable, "-c", PARSE_HTML, str(folder)], env, repeat)
-    print(line("baseline: parse pages (lxml.html)", n, *base, base))
-    lib = measure([sys.executable, "-c", IMPORT_HTML, str(folder)], env, repeat)
-    print(line("import pages (library)", n, *lib, base, TARGETS["import"]))
     empty = root / "records-empty"
     empty.mkdir(exist_ok=True)
-    cli = measure(exe + ["--records", str(empty), "import", "--dry-run", *map(str, paths)],
-                  env, repeat)
+    commands = {
+        "base": [sys.executable, "-c", PARSE_HTML, str(folder)],
+        "lib": [sys.executable, "-c", IMPORT_HTML, str(folder)],
+        "cli": exe + ["--records", str(empty), "import", "--dry-run", *map(str, paths)],
+    }
+    # the three take turns, so that a change in the machine's load hits them alike
+    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
+    for _ in range(repeat):
+        for key, cmd in commands.items():
+            runs[key].append(run(cmd, env))
+    base, lib, cli = ((statistics.median(w for w, _ in runs[k]), max(p for _, p in runs[k]))
+                      for k in commands)
+    print()
+    print(line("baseline: parse pages (lxml.html)", n, *base, base))
+    print(line("import pages (library)", n, *lib, base, TARGETS["import"]))
     print(line("import --dry-run pages (CLI, YAML)", n, *cli, base, TARGETS["import"]))
     shutil.rmtree(folder)
 

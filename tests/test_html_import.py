@@ -420,6 +420,50 @@ def test_readme_and_help_name_every_import_format_and_urls(runner):
     assert f"[{'|'.join(IMPORTERS)}]" in helped and "URLs" in helped
 
 
+def test_a_saved_page_in_the_character_set_it_declares(runner, tmp_path):
+    text = _text("114755").replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    page = tmp_path / "saved.html"
+    page.write_bytes(text.encode("cp1252"))
+    out = tmp_path / "records"
+    out.mkdir()
+    result = _import(runner, out, str(page))
+    assert result.exit_code == 0, result.stderr
+    assert (out / "114755.yaml").read_text(encoding="utf-8") == (
+        GOLDEN / "114755.yaml").read_text(encoding="utf-8")
+
+
+def test_bytes_that_are_not_utf8_are_refused_and_a_real_replacement_character_is_kept(
+        runner, tmp_path):
+    data = _path("114755").read_bytes()
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(data.replace(b"Letter to Zhou", b"Letter \xe0 Zhou"))
+    result = _import(runner, tmp_path, str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"citetool: {bad}: not valid UTF-8 (byte ")
+    odd = tmp_path / "odd.html"
+    odd.write_bytes(data.replace(b"Letter to Zhou", "Letter \ufffd Zhou".encode()))
+    result = _import(runner, tmp_path, str(odd))
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", "not an HTML page"),
+    (b"   \n", "not an HTML page"),
+    (b"<html>\x00</html>", "binary data, not text"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not an archive document page"),
+    (b"just words, saved with the wrong name", "not an archive document page"),
+])
+def test_a_file_named_html_that_is_no_page(runner, tmp_path, data, reason):
+    page = tmp_path / "page.html"
+    page.write_bytes(data)
+    out = tmp_path / "records"
+    out.mkdir()
+    result = _import(runner, out, str(page))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"citetool: {page}: ") and reason in result.stderr
+    assert result.stderr.count("\n") == 1 and list(out.iterdir()) == []
+
+
 # --- hostile input -------------------------------------------------------------------------
 
 FRAGMENTS = ["</div>", "<div>", "</main>", "<main>", "<h3>Record ID</h3>", "<h2>Author(s):</h2>",

@@ -32,12 +32,20 @@ class Outcome:
     kept_in_notes: list[str] = field(default_factory=list)
 
 
-def detect(text: str, name: str) -> str:
-    """The import format of a file, from its suffix, else from its content."""
+def by_suffix(name: str) -> str | None:
+    """The import format a file's suffix names, if any (.txt says nothing: any text is)."""
     suffix = Path(name).suffix.lower()
     for fmt, (_, suffixes) in IMPORTERS.items():
         if suffix in suffixes and suffix != ".txt":
             return fmt
+    return None
+
+
+def detect(text: str, name: str) -> str:
+    """The import format of a file, from its suffix, else from its content."""
+    found = by_suffix(name)
+    if found:
+        return found
     for fmt, (module, _) in IMPORTERS.items():
         if importlib.import_module(module).looks_like(text):
             return fmt
@@ -71,23 +79,35 @@ def decode(data: bytes, name: str) -> str:
 
 
 def load(data: bytes, name: str, fmt: str | None = None) -> list[Outcome]:
-    """Every entry of one input's bytes, decoded as UTF-8 (an HTML page is parsed from them)."""
-    return run(decode(data, name), name, fmt, data)
+    """Every entry of one input's bytes: decoded as UTF-8 and parsed, or, for a format whose
+    importer reads bytes (HTML, which declares its own character set), parsed from them."""
+    chosen = fmt or by_suffix(name)
+    if chosen in IMPORTERS:
+        module = importlib.import_module(IMPORTERS[chosen][0])
+        if hasattr(module, "parse_bytes"):
+            if len(data) > MAX_BYTES:
+                raise CitetoolError(name, f"file is larger than the limit of {MAX_BYTES} bytes")
+            if b"\x00" in data:
+                raise CitetoolError(name, "binary data, not text")
+            return _outcomes(module.parse_bytes, data, name)
+    return run(decode(data, name), name, fmt)
 
 
-def run(text: str, name: str, fmt: str | None = None,
-        data: bytes | None = None) -> list[Outcome]:
-    """Every entry of one input, parsed with the given format or the detected one; `data`,
-    the bytes the text was decoded from, lets an importer that reads bytes skip encoding."""
+def run(text: str, name: str, fmt: str | None = None) -> list[Outcome]:
+    """Every entry of one input, parsed with the given format or the detected one."""
     if fmt is not None and fmt not in IMPORTERS:
         raise UsageError(None, f"unknown import format {fmt!r}")
     if "\x00" in text:
         raise CitetoolError(name, "binary data, not text")
     fmt = fmt or detect(text, name)
     module = importlib.import_module(IMPORTERS[fmt][0])
-    from_bytes = getattr(module, "parse_bytes", None) if data is not None else None
+    return _outcomes(module.parse, text, name)
+
+
+def _outcomes(parse: Any, source: str | bytes, name: str) -> list[Outcome]:
+    """The entries an importer's parse function finds; its error, if it gives up."""
     try:
-        parsed = from_bytes(data, name) if from_bytes else module.parse(text, name)
+        parsed = parse(source, name)
     except CitetoolError as exc:
         return [Outcome(error=exc)]
     except RecursionError:

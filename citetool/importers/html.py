@@ -12,6 +12,7 @@ reproduces it, and its URL is the record's permanent URL.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from .common import ARCHIVE_DATE, agent, archive_date, family_first, is_org, lan
 from .derive import document_type, keep_case, short_title
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.etree import _Element as Element
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "th")
 # text that is not the page's prose: never part of a block's text
@@ -76,48 +77,86 @@ def looks_like(text: str) -> bool:
     return head.startswith("<") and ("<!doctype html" in head or "<html" in head)
 
 
-# one parser per thread for every page (making one costs about as much as a parse; an lxml
+# parsers per thread, by character set (making one costs about as much as a parse; an lxml
 # parser must not be shared between threads)
 _LOCAL = threading.local()
+_UTF8 = ("utf-8", "utf8")
 
 
-def _tree(data: bytes, where: str) -> HtmlElement:
-    """The parsed page (UTF-8 bytes); lxml's parser repairs broken markup as a browser does."""
+def _tree(data: bytes, where: str, encoding: str = "utf-8") -> Element:
+    """The parsed page; libxml2's HTML parser repairs broken markup as a browser does. Plain
+    lxml.etree elements: lxml.html's element classes cost a Python call per element."""
     import lxml.etree
-    import lxml.html
 
-    parser = getattr(_LOCAL, "parser", None)
-    if parser is None:
-        parser = _LOCAL.parser = lxml.html.HTMLParser(
-            encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True)
+    parsers = _LOCAL.__dict__.setdefault("parsers", {})
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        parser = parsers.get(encoding) or parsers.setdefault(encoding, lxml.etree.HTMLParser(
+            encoding=encoding, no_network=True, remove_comments=True, remove_pis=True))
+        root = lxml.etree.fromstring(data, parser)
+    except LookupError:
+        raise CitetoolError(where, f"unknown character set {encoding!r}") from None
+    except (lxml.etree.LxmlError, ValueError) as exc:
         raise CitetoolError(where, f"not an HTML page ({exc})") from None
     if root is None or not isinstance(root.tag, str):
         raise CitetoolError(where, "not an HTML page")
     return root
 
 
-def _line(el: HtmlElement | None) -> str:
+def _declared(root: Element) -> str | None:
+    """The character set the page declares in a <meta>, lower case, if any."""
+    for meta in root.iterfind("head/meta"):
+        charset = meta.get("charset")
+        if charset is None and (meta.get("http-equiv") or "").lower() == "content-type":
+            content = (meta.get("content") or "").lower()
+            charset = content.partition("charset=")[2].split(";")[0] or None
+        if charset:
+            return charset.strip().strip("'\"").lower()
+    return None
+
+
+def _string(el: Element) -> str:
+    """All the text inside an element (XPath's string(), compiled once per thread)."""
+    evaluate = getattr(_LOCAL, "string", None)
+    if evaluate is None:
+        import lxml.etree
+
+        evaluate = _LOCAL.string = lxml.etree.XPath("string()")
+    return str(evaluate(el))
+
+
+def _drop(el: Element) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        before = el.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _line(el: Element | None) -> str:
     """An element's text on one line, white space collapsed."""
-    return " ".join(el.text_content().split()) if el is not None else ""
+    return " ".join(_string(el).split()) if el is not None else ""
 
 
-def _text(el: HtmlElement) -> str:
+def _text(el: Element) -> str:
     """An element's prose: paragraphs apart by a blank line, <br> as a line break, scripts,
     styles and buttons left out. Changes the element (it is read once)."""
+    if el.tag in _SKIP:
+        return ""
     for skipped in list(el.iter(*_SKIP)):
-        if skipped is el:
-            return ""
-        skipped.drop_tree()  # keeps the text after it
+        _drop(skipped)
     for block in el.iter(*_BLOCKS):
         block.text = _PARAGRAPH + (block.text or "")
         if block is not el:
             block.tail = _PARAGRAPH + (block.tail or "")
     for br in el.iter("br"):
         br.tail = _LINE + (br.tail or "")
-    raw = el.text_content().replace("\r", " ").replace("\n", " ")
+    raw = _string(el).replace("\r", " ").replace("\n", " ")
     paragraphs = []
     for chunk in raw.split(_PARAGRAPH):
         lines = [" ".join(x.split()) for x in chunk.split(_LINE)]
@@ -127,11 +166,11 @@ def _text(el: HtmlElement) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _label(el: HtmlElement) -> str:
-    return " ".join(el.text_content().split()).rstrip(":").strip().lower()
+def _label(el: Element) -> str:
+    return _line(el).rstrip(":").strip().lower()
 
 
-def _after(heading: HtmlElement) -> list[HtmlElement]:
+def _after(heading: Element) -> list[Element]:
     """What a label heads: its following siblings up to the next heading; for a heading alone
     in its box, the box's following siblings (up to three boxes out)."""
     node = heading
@@ -149,15 +188,15 @@ def _after(heading: HtmlElement) -> list[HtmlElement]:
     return []
 
 
-def _items(nodes: list[HtmlElement]) -> list[str]:
+def _items(nodes: list[Element]) -> list[str]:
     """The values of a block: its list items, else its lines of text."""
     items = [_line(li) for n in nodes for li in n.iter("li")]
     if not items:
-        items = [" ".join(x.split()) for n in nodes for x in n.text_content().splitlines()]
+        items = [" ".join(x.split()) for n in nodes for x in _string(n).splitlines()]
     return list(dict.fromkeys(x for x in items if x))
 
 
-def _inner_titles(nodes: list[HtmlElement]) -> list[str]:
+def _inner_titles(nodes: list[Element]) -> list[str]:
     """Titles inside a block (related documents, related resources), with their link."""
     out = []
     for node in nodes:
@@ -178,7 +217,7 @@ def _inner_titles(nodes: list[HtmlElement]) -> list[str]:
     return out
 
 
-def _outside(el: HtmlElement) -> bool:
+def _outside(el: Element) -> bool:
     """Whether an element is in the site's header, navigation or footer (menus of featured
     people), or in the document's own text (a tab pane): not the catalog's."""
     for up in el.iterancestors():
@@ -187,10 +226,10 @@ def _outside(el: HtmlElement) -> bool:
     return False
 
 
-def _blocks(region: HtmlElement) -> tuple[dict[str, list[HtmlElement]], dict[str, str],
-                                          HtmlElement | None]:
+def _blocks(region: Element) -> tuple[dict[str, list[Element]], dict[str, str],
+                                          Element | None]:
     """The known blocks by kind, other catalog blocks as notes, and the Record ID heading."""
-    found: dict[str, list[HtmlElement]] = {}
+    found: dict[str, list[Element]] = {}
     headings = [h for h in region.iter(*_HEADINGS) if not _outside(h)]
     id_heading = None
     for heading in headings:
@@ -215,7 +254,7 @@ def _blocks(region: HtmlElement) -> tuple[dict[str, list[HtmlElement]], dict[str
     return found, other, id_heading
 
 
-def _citation_box(root: HtmlElement) -> HtmlElement | None:
+def _citation_box(root: Element) -> Element | None:
     """The Citation box: #citation-text, else the element its copy button copies."""
     for box in root.xpath("id('citation-text')"):
         return box
@@ -226,17 +265,17 @@ def _citation_box(root: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def _citation(box: HtmlElement, where: str) -> tuple[str, str]:
+def _citation(box: Element, where: str) -> tuple[str, str]:
     """The citation text and the URL of the Citation box, white space collapsed."""
     anchors = box.xpath('.//a[@id="citation-url"]') or [
         a for a in box.iter("a") if _line(a).startswith(("http://", "https://"))]
     url = ""
     if anchors:
         url = _line(anchors[-1]) or anchors[-1].get("href", "").strip()
-        anchors[-1].drop_tree()
+        _drop(anchors[-1])
     for skipped in list(box.iter(*_SKIP)):
         if skipped is not box:
-            skipped.drop_tree()
+            _drop(skipped)
     text = _line(box)
     if not url:
         words = text.split()
@@ -396,14 +435,21 @@ _LEADING = {"on", "to", "from", "regarding", "concerning", "about", "re", "re:",
 def _type(terms: list[str], title: str) -> str:
     """The model's type for the archive's terms ('Letter', 'Meeting Minutes')."""
     for term in terms:
-        low = term.lower().strip()
-        kind = _TYPE_TERMS.get(low) or document_type(low)
-        if kind == "document" and " " in low:
-            head = low.split()[-1]
-            kind = _TYPE_TERMS.get(head) or document_type(head)
+        kind = _term_type(term.lower().strip())
         if kind != "document":
             return kind
     return "document" if terms else document_type(title)
+
+
+@functools.lru_cache(maxsize=512)
+def _term_type(term: str) -> str:
+    """One archive term's type: the term itself, else its last word ('Intelligence Report').
+    Memoized: the archive uses a few dozen terms, and the mapping tries every model type."""
+    kind = _TYPE_TERMS.get(term) or document_type(term)
+    if kind == "document" and " " in term:
+        head = term.split()[-1]
+        kind = _TYPE_TERMS.get(head) or document_type(head)
+    return kind
 
 
 def _languages(items: list[str]) -> list[str]:
@@ -415,7 +461,7 @@ def _languages(items: list[str]) -> list[str]:
     return out
 
 
-def _tabs(region: HtmlElement) -> list[tuple[str, str | None, HtmlElement]]:
+def _tabs(region: Element) -> list[tuple[str, str | None, Element]]:
     """The page's versions of the document: (kind, language, pane), from the tab panes' ids
     ('translation-English', 'transcript', 'original')."""
     panes = []
@@ -431,19 +477,38 @@ def _tabs(region: HtmlElement) -> list[tuple[str, str | None, HtmlElement]]:
     return out
 
 
-def _challenge(root: HtmlElement) -> bool:
+def _challenge(root: Element) -> bool:
     title = _line(root.find(".//title")).lower()
     return any(title.startswith(t) for t in _CHALLENGE_TITLES) or "cloudflare" in title
 
 
 def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
     """One saved or fetched document page into one raw record (and the notes it filled)."""
-    return parse_bytes(text.encode("utf-8", "replace"), where)
+    return _parse(_tree(text.encode("utf-8", "replace"), where), where)
 
 
 def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
-    """As parse(), from the page's UTF-8 bytes (saves encoding a decoded page again)."""
+    """As parse(), from a saved page's bytes: UTF-8 unless the page declares another character
+    set in a <meta>, as a browser reads it (and without decoding the page first)."""
     root = _tree(data, where)
+    declared = _declared(root)
+    if declared and declared not in _UTF8:
+        root = _tree(data, where, declared)
+    out = _parse(root, where)
+    raw = out[0][0]
+    if not declared or declared in _UTF8:
+        # the parser puts U+FFFD for bytes that are not UTF-8: refuse a page with such bytes,
+        # as a text file that is not UTF-8 is refused
+        shown = " ".join(str(raw.get(k) or "") for k in ("title", "source_statement"))
+        if "\ufffd" in shown:
+            from ..yamlio import decode
+
+            decode(data, where, len(data))
+    return out
+
+
+def _parse(root: Element, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
+    """The record of a parsed page."""
     region = next(iter(root.iter("main")), None)
     if region is None:
         region = root.find("body") if root.find("body") is not None else root
@@ -539,13 +604,29 @@ def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, lis
     if notes:
         raw["notes"] = notes
     raw["short_title"] = _short_title(title)
-    # only names that occur in the title change what keep_case finds; the others cost time
-    named = {k: [a for a in raw[k] if (a.get("family") or a.get("org") or "") in title]
-             for k in ("authors", "translators", "obtained_by", "contributed_by") if k in raw}
-    kept = keep_case(title, named, "\n".join(filter(None, [summary, _opening(body)])))
+    kept = keep_case(title, _names_in(title, raw),
+                     "\n".join(filter(None, [summary, _opening(body)])))
     if kept:
         raw["keep_case"] = kept
     return [(_ordered(raw), None, list(notes))]
+
+
+def _names_in(title: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The record's names that occur in the title, as keep_case needs them: the phrases
+    protect.record_phrases gives for them, passed as organizations' names. keep_case would
+    build a Record for every person (pydantic's model_construct: a millisecond each); only
+    names in the title change what it finds."""
+    from types import SimpleNamespace
+
+    from .. import protect
+    from ..model import Person
+
+    agents = [a for k in ("authors", "translators", "obtained_by", "contributed_by")
+              for a in raw.get(k, []) if (a.get("family") or a.get("org") or "") in title]
+    persons = [Person(**a) for a in agents if "org" not in a]
+    phrases = protect.record_phrases(SimpleNamespace(keep_case=[], names=persons))
+    return {"authors": [{"org": a["org"]} for a in agents if "org" in a]
+            + [{"org": p} for p in phrases]}
 
 
 KEEP_CASE_TEXT = 5000  # characters of the text that keep_case reads (its cost grows with it)
@@ -559,7 +640,7 @@ def _opening(text: str | None) -> str:
     return text[: cut if cut > 0 else KEEP_CASE_TEXT]
 
 
-def _language_and_text(raw: dict[str, Any], region: HtmlElement, originals: list[str],
+def _language_and_text(raw: dict[str, Any], region: Element, originals: list[str],
                        notes: dict[str, str]) -> str | None:
     """Language of the text given (a translation's, else the original's), whether it is a
     translation, the original languages and the text itself; returns the text."""
@@ -590,19 +671,19 @@ def _language_and_text(raw: dict[str, Any], region: HtmlElement, originals: list
     return body or None
 
 
-def _summary(region: HtmlElement, found: dict[str, list[HtmlElement]]) -> str | None:
+def _summary(region: Element, found: dict[str, list[Element]]) -> str | None:
     """The archive's summary: the labelled block, else the text block beside the catalog."""
     if "summary" in found:
         return "\n\n".join(filter(None, (_text(n) for n in found["summary"]))) or None
     for block in region.xpath('.//div[contains(@class, "text-block")]'):
-        if "text-block" in block.classes and not _outside(block):
+        if "text-block" in (block.get("class") or "").split() and not _outside(block):
             text = _text(block)
             if text:
                 return text
     return None
 
 
-def _donated(h1: HtmlElement | None) -> list[str]:
+def _donated(h1: Element | None) -> list[str]:
     """Funders named by the line under the title ('made possible with support from X')."""
     if h1 is None or h1.getparent() is None:
         return []
