@@ -33,7 +33,7 @@ from citetool.cli import cli
 from citetool.errors import CitetoolError
 from citetool.formats import get
 from citetool.formats.archive import archive_date, plain_name
-from citetool.importers import IMPORTERS, detect, run
+from citetool.importers import IMPORTERS, detect, load, run
 from citetool.importers import html as html_in
 from citetool.importers.derive import document_type
 
@@ -432,6 +432,16 @@ def test_a_saved_page_in_the_character_set_it_declares(runner, tmp_path):
         GOLDEN / "114755.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("charset", "reason"), [("no-such-set", "unknown character set"),
+                                                 ("shift_jis", "not valid shift_jis (byte ")])
+def test_a_page_that_declares_a_set_it_is_not_in(runner, tmp_path, charset, reason):
+    page = tmp_path / "saved.html"
+    page.write_bytes(_path("114755").read_bytes().replace(
+        b'<meta charset="utf-8">', f'<meta charset="{charset}">'.encode()))
+    result = _import(runner, tmp_path, str(page))
+    assert result.exit_code == 1 and reason in result.stderr
+
+
 def test_bytes_that_are_not_utf8_are_refused_and_a_real_replacement_character_is_kept(
         runner, tmp_path):
     data = _path("114755").read_bytes()
@@ -474,19 +484,31 @@ FRAGMENTS = ["</div>", "<div>", "</main>", "<main>", "<h3>Record ID</h3>", "<h2>
 SOURCES = [_text(rid) for rid in ("114755", "300401")]
 
 
+BYTES = [b"\xff", b"\xc3", b"\xe2\x80", b"\xef\xbb\xbf", b"\x00",
+         b'<meta charset="windows-1252">', b'<meta charset="no-such-set">']
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # a page's repr
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SOURCES), st.lists(st.tuples(
     st.sampled_from(["cut", "drop", "insert"]), st.floats(0, 1), st.floats(0, 1),
-    st.sampled_from(FRAGMENTS)), min_size=1, max_size=6))
+    st.one_of(st.sampled_from(FRAGMENTS).map(str.encode), st.sampled_from(BYTES))),
+    min_size=1, max_size=6))
 def test_mutated_or_truncated_pages_give_a_record_or_a_clean_error(source, edits):
-    text = source
+    data = source.encode("utf-8")
     for op, a, b, fragment in edits:
-        i, j = sorted((int(a * len(text)), int(b * len(text))))
-        text = {"cut": text[:j], "drop": text[:i] + text[j:],
-                "insert": text[:i] + fragment + text[i:]}[op]
-    try:
-        _one(text)
+        i, j = sorted((int(a * len(data)), int(b * len(data))))
+        data = {"cut": data[:j], "drop": data[:i] + data[j:],
+                "insert": data[:i] + fragment + data[i:]}[op]
+    try:  # the bytes, as a saved file is read
+        for outcome in load(data, "page.html"):
+            if outcome.raw is not None:
+                store.validate(outcome.raw, "page.html")
     except CitetoolError:
+        pass
+    try:  # the text, as a fetched page is read
+        _one(data.decode("utf-8"))
+    except (CitetoolError, UnicodeDecodeError):
         pass
 
 

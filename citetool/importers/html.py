@@ -77,24 +77,26 @@ def looks_like(text: str) -> bool:
     return head.startswith("<") and ("<!doctype html" in head or "<html" in head)
 
 
-# parsers per thread, by character set (making one costs about as much as a parse; an lxml
-# parser must not be shared between threads)
+# a parser per thread (making one costs about as much as a parse; an lxml parser must not be
+# shared between threads)
 _LOCAL = threading.local()
 _UTF8 = ("utf-8", "utf8")
+# labels that the HTML standard reads as windows-1252
+_WINDOWS_1252 = dict.fromkeys(("ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin-1",
+                               "latin1", "l1", "cp819", "ibm819", "windows-1252"), "cp1252")
 
 
-def _tree(data: bytes, where: str, encoding: str = "utf-8") -> Element:
-    """The parsed page; libxml2's HTML parser repairs broken markup as a browser does. Plain
-    lxml.etree elements: lxml.html's element classes cost a Python call per element."""
+def _tree(data: bytes, where: str) -> Element:
+    """The parsed page (UTF-8); libxml2's HTML parser repairs broken markup as a browser does.
+    Plain lxml.etree elements: lxml.html's element classes cost a Python call per element."""
     import lxml.etree
 
-    parsers = _LOCAL.__dict__.setdefault("parsers", {})
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = lxml.etree.HTMLParser(
+            encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True)
     try:
-        parser = parsers.get(encoding) or parsers.setdefault(encoding, lxml.etree.HTMLParser(
-            encoding=encoding, no_network=True, remove_comments=True, remove_pis=True))
         root = lxml.etree.fromstring(data, parser)
-    except LookupError:
-        raise CitetoolError(where, f"unknown character set {encoding!r}") from None
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise CitetoolError(where, f"not an HTML page ({exc})") from None
     if root is None or not isinstance(root.tag, str):
@@ -493,7 +495,14 @@ def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, lis
     root = _tree(data, where)
     declared = _declared(root)
     if declared and declared not in _UTF8:
-        root = _tree(data, where, declared)
+        codec = _WINDOWS_1252.get(declared, declared)  # as browsers read these labels
+        try:
+            text = data.decode(codec)
+        except LookupError:
+            raise CitetoolError(where, f"unknown character set {declared!r}") from None
+        except UnicodeDecodeError as exc:
+            raise CitetoolError(where, f"not valid {declared} (byte {exc.start})") from None
+        root = _tree(text.encode("utf-8"), where)
     out = _parse(root, where)
     raw = out[0][0]
     if not declared or declared in _UTF8:
