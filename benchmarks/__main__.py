@@ -48,9 +48,9 @@ PARSE_HTML = (
 IMPORT_HTML = (
     "import sys, pathlib\n"
     "from citetool import importers, store\n"
-    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
-    "    label, data = importers.read_source(str(p))\n"
-    "    for outcome in importers.load(data, label):\n"
+    "paths = [str(p) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html'))]\n"
+    "for label, outcomes in importers.load_many(paths):\n"
+    "    for outcome in outcomes:\n"
     "        store.validate(outcome.raw, label)\n"
 )
 TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3, "import": 2.0}

@@ -422,15 +422,9 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
     failures = written = 0
     shown: list[str] = []
     bar = None
-    for name, bar in _each_with_progress(files, "importing"):
-        label = "<stdin>" if name == "-" else name
-        try:
-            label, data = importers.read_source(name)
-            outcomes = importers.load(data, label, fmt)
-        except CitetoolError as exc:
-            if isinstance(exc, UsageError):
-                _fail(exc)
-            outcomes = [importers.Outcome(error=exc)]
+    # click checked --from: load_many raises no UsageError here
+    loaded = importers.load_many(files, fmt)
+    for (label, outcomes), bar in _each_with_progress(loaded, len(files), "importing"):
         for outcome in outcomes:
             try:
                 if outcome.error is not None:
@@ -465,9 +459,10 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
         sys.exit(1)
 
 
-def _each_with_progress(items: tuple[str, ...], label: str) -> Iterator[tuple[str, Any]]:
+def _each_with_progress(items: Iterable[Any], total: int, label: str
+                        ) -> Iterator[tuple[Any, Any]]:
     """Each item with the progress bar (None when no bar is shown), advanced after it."""
-    with _progress(len(items), label, IMPORT_PROGRESS_MIN) as bar:
+    with _progress(total, label, IMPORT_PROGRESS_MIN) as bar:
         for item in items:
             yield item, bar
             if bar is not None:

@@ -33,7 +33,7 @@ from citetool.cli import cli
 from citetool.errors import CitetoolError
 from citetool.formats import get
 from citetool.formats.archive import archive_date, plain_name
-from citetool.importers import IMPORTERS, detect, load, run
+from citetool.importers import IMPORTERS, detect, load, load_many, run
 from citetool.importers import html as html_in
 from citetool.importers.derive import document_type
 
@@ -703,6 +703,25 @@ def test_no_network_for_files(monkeypatch, runner, tmp_path):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     result = _import(runner, tmp_path, str(_path("114755")))
     assert result.exit_code == 0, result.stderr
+
+
+def test_many_files_are_parsed_on_every_core_in_the_order_given(tmp_path):
+    args = []
+    for i in range(20):
+        copy = tmp_path / f"page{i:02d}.html"
+        shutil.copy(_path(IDS[i % len(IDS)]), copy)
+        args.append(str(copy))
+    args[3] = str(tmp_path / "missing.html")
+    (tmp_path / "bad.html").write_text("<html><body>no page</body></html>", encoding="utf-8")
+    args[7] = str(tmp_path / "bad.html")
+    one = [(label, [(o.raw, o.error and str(o.error)) for o in outcomes])
+           for label, outcomes in load_many(args, workers=1)]
+    two = [(label, [(o.raw, o.error and str(o.error)) for o in outcomes])
+           for label, outcomes in load_many(args, workers=2)]
+    assert one == two and [label for label, _ in two] == args
+    assert "No such file or directory" in two[3][1][0][1]
+    assert "not an archive document page" in two[7][1][0][1]
+    assert two[0][1][0][0]["id"] == IDS[0] and two[19][1][0][0]["id"] == IDS[19 % len(IDS)]
 
 
 # --- a big batch at a terminal ---------------------------------------------------------------
