@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,10 @@ def read_source(arg: str) -> tuple[str, bytes]:
         return arg, fetch.fetch(arg)
     try:
         with open(arg, "rb") as handle:
-            return arg, handle.read(MAX_BYTES + 1)
+            # a buffer of the file's own size: read(limit) allocates the whole limit (64 MB)
+            info = os.fstat(handle.fileno())
+            size = info.st_size if stat.S_ISREG(info.st_mode) else MAX_BYTES
+            return arg, handle.read(min(size, MAX_BYTES) + 1)
     except IsADirectoryError:
         raise CitetoolError(arg, "is a folder, not a file") from None
     except OSError as exc:
