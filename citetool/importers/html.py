@@ -117,13 +117,21 @@ def _declared(root: Element) -> str | None:
 
 
 def _string(el: Element) -> str:
-    """All the text inside an element (XPath's string(), compiled once per thread)."""
-    evaluate = getattr(_LOCAL, "string", None)
-    if evaluate is None:
+    """All the text inside an element (serialized as text: faster than XPath's string())."""
+    from lxml.etree import tostring
+
+    return tostring(el, method="text", encoding=str, with_tail=False)
+
+
+def _xpath(el: Element, expr: str, **variables: str) -> list[Any]:
+    """An XPath query, compiled once per thread (Element.xpath compiles it at every call)."""
+    compiled = _LOCAL.__dict__.setdefault("xpaths", {})
+    query = compiled.get(expr)
+    if query is None:
         import lxml.etree
 
-        evaluate = _LOCAL.string = lxml.etree.XPath("string()")
-    return str(evaluate(el))
+        query = compiled[expr] = lxml.etree.XPath(expr)
+    return query(el, **variables)
 
 
 def _drop(el: Element) -> None:
@@ -207,10 +215,10 @@ def _inner_titles(nodes: list[Element]) -> list[str]:
             link = next((a.get("href") for a in heading.iterancestors("a")), None)
             if link is None:
                 box = heading.getparent()
-                while box is not None and box.getparent() is not None and not box.xpath(
-                        ".//a[@href]"):
+                while box is not None and box.getparent() is not None and not _xpath(
+                        box, ".//a[@href]"):
                     box = box.getparent()
-                hrefs = box.xpath(".//a/@href") if box is not None else []
+                hrefs = _xpath(box, ".//a/@href") if box is not None else []
                 link = next((h for h in hrefs if h.startswith("http")), None)
             if title:
                 shown = f"{title} ({link})" if link and link.startswith("http") else title
@@ -228,11 +236,16 @@ def _outside(el: Element) -> bool:
     return False
 
 
-def _blocks(region: Element) -> tuple[dict[str, list[Element]], dict[str, str],
-                                          Element | None]:
-    """The known blocks by kind, other catalog blocks as notes, and the Record ID heading."""
+def _blocks(region: Element, panes: list[Element]) -> tuple[
+        dict[str, list[Element]], dict[str, str], Element | None]:
+    """The known blocks by kind, other catalog blocks as notes, and the Record ID heading;
+    headings in the site's header, navigation and footer, and in the document's own text (the
+    tab panes), are not the catalog's."""
     found: dict[str, list[Element]] = {}
-    headings = [h for h in region.iter(*_HEADINGS) if not _outside(h)]
+    # the elements are kept alive here, so lxml hands out the same objects again below
+    aside = [*region.iter("header", "nav", "footer"), *panes]
+    skipped = {h for box in aside for h in box.iter(*_HEADINGS)}
+    headings = [h for h in region.iter(*_HEADINGS) if h not in skipped]
     id_heading = None
     for heading in headings:
         kind = _LABELS.get(_label(heading))
@@ -258,18 +271,18 @@ def _blocks(region: Element) -> tuple[dict[str, list[Element]], dict[str, str],
 
 def _citation_box(root: Element) -> Element | None:
     """The Citation box: #citation-text, else the element its copy button copies."""
-    for box in root.xpath("id('citation-text')"):
+    for box in _xpath(root, "id('citation-text')"):
         return box
-    for target in root.xpath("//*[@data-clipboard-target]/@data-clipboard-target"):
+    for target in _xpath(root, "//*[@data-clipboard-target]/@data-clipboard-target"):
         if target.startswith("#") and target[1:]:
-            for box in root.xpath("id($id)", id=target[1:]):
+            for box in _xpath(root, "id($id)", id=target[1:]):
                 return box
     return None
 
 
 def _citation(box: Element, where: str) -> tuple[str, str]:
     """The citation text and the URL of the Citation box, white space collapsed."""
-    anchors = box.xpath('.//a[@id="citation-url"]') or [
+    anchors = _xpath(box, './/a[@id="citation-url"]') or [
         a for a in box.iter("a") if _line(a).startswith(("http://", "https://"))]
     url = ""
     if anchors:
@@ -467,7 +480,10 @@ def _tabs(region: Element) -> list[tuple[str, str | None, Element]]:
     """The page's versions of the document: (kind, language, pane), from the tab panes' ids
     ('translation-English', 'transcript', 'original')."""
     panes = []
-    for pane in region.xpath('.//*[@role="tabpanel"][@id]'):
+    # the panes are in #documentTabs, two boxes down at the most; else look everywhere
+    found = _xpath(region, "id('documentTabs')/*[@role='tabpanel'][@id]"
+                           " | id('documentTabs')/*/*/*[@role='tabpanel'][@id]")
+    for pane in found or _xpath(region, './/*[@role="tabpanel"][@id]'):
         kind, _, lang = pane.get("id").partition("-")
         if kind in ("translation", "transcript", "original"):
             panes.append((kind, lang or None, pane))
@@ -521,7 +537,8 @@ def _parse(root: Element, where: str) -> list[tuple[dict[str, Any], None, list[s
     region = next(iter(root.iter("main")), None)
     if region is None:
         region = root.find("body") if root.find("body") is not None else root
-    found, other, _ = _blocks(region)
+    tabs = _tabs(region)
+    found, other, _ = _blocks(region, [pane for _, _, pane in tabs])
     box = _citation_box(root)
     if box is None:
         if _challenge(root):
@@ -589,7 +606,7 @@ def _parse(root: Element, where: str) -> list[tuple[dict[str, Any], None, list[s
     for name in found_statement.get("original_languages", []):
         if name not in originals:
             originals.append(name)
-    body = _language_and_text(raw, region, originals, notes)
+    body = _language_and_text(raw, tabs, originals, notes)
     summary = _summary(region, found)
     if summary:
         raw["summary"] = summary
@@ -638,7 +655,7 @@ def _names_in(title: str, raw: dict[str, Any]) -> dict[str, Any]:
             + [{"org": p} for p in phrases]}
 
 
-KEEP_CASE_TEXT = 5000  # characters of the text that keep_case reads (its cost grows with it)
+KEEP_CASE_TEXT = 3000  # characters of the text that keep_case reads (its cost grows with it)
 
 
 def _opening(text: str | None) -> str:
@@ -649,11 +666,10 @@ def _opening(text: str | None) -> str:
     return text[: cut if cut > 0 else KEEP_CASE_TEXT]
 
 
-def _language_and_text(raw: dict[str, Any], region: Element, originals: list[str],
-                       notes: dict[str, str]) -> str | None:
+def _language_and_text(raw: dict[str, Any], tabs: list[tuple[str, str | None, Element]],
+                       originals: list[str], notes: dict[str, str]) -> str | None:
     """Language of the text given (a translation's, else the original's), whether it is a
     translation, the original languages and the text itself; returns the text."""
-    tabs = _tabs(region)
     translations = [(lang, pane) for kind, lang, pane in tabs if kind == "translation"]
     transcripts = [(lang, pane) for kind, lang, pane in tabs if kind == "transcript"]
     body = None
@@ -684,7 +700,7 @@ def _summary(region: Element, found: dict[str, list[Element]]) -> str | None:
     """The archive's summary: the labelled block, else the text block beside the catalog."""
     if "summary" in found:
         return "\n\n".join(filter(None, (_text(n) for n in found["summary"]))) or None
-    for block in region.xpath('.//div[contains(@class, "text-block")]'):
+    for block in _xpath(region, './/div[contains(@class, "text-block")]'):
         if "text-block" in (block.get("class") or "").split() and not _outside(block):
             text = _text(block)
             if text:
