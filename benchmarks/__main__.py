@@ -60,6 +60,13 @@ LIST_SECONDS = 1.0  # list --query at 100k records, after the first run
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one process."""
+    wall, peak, _ = run_cpu(cmd, env)
+    return wall, peak
+
+
+def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user and system, with the workers it
+    waited for) of one process."""
     # stderr goes to a file: a command that says much there (import names what it kept in
     # notes for each page) would fill a pipe that is read only at the end, and hang
     with tempfile.TemporaryFile() as errors:
@@ -73,7 +80,7 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     if proc.returncode != 0:
         shown = " ".join(cmd[:8]) + (f" ... ({len(cmd)} arguments)" if len(cmd) > 8 else "")
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {shown}\n{err}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(cmd: list[str], env: dict[str, str], repeat: int, fresh_cache: bool = False,
@@ -199,16 +206,21 @@ def import_pages(root: Path, n: int, repeat: int, env: dict[str, str], exe: list
         "cli": exe + ["--records", str(empty), "import", "--dry-run", *map(str, paths)],
     }
     # the three take turns, so that a change in the machine's load hits them alike
-    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
+    runs: dict[str, list[tuple[float, float, float]]] = {k: [] for k in commands}
     for _ in range(repeat):
         for key, cmd in commands.items():
-            runs[key].append(run(cmd, env))
-    base, lib, cli = ((statistics.median(w for w, _ in runs[k]), max(p for _, p in runs[k]))
+            runs[key].append(run_cpu(cmd, env))
+    base, lib, cli = ((statistics.median(r[0] for r in runs[k]), max(r[1] for r in runs[k]))
                       for k in commands)
+    cpu = {k: statistics.median(r[2] for r in runs[k]) for k in commands}
     print()
     print(line("baseline: parse pages (lxml.html)", n, *base, base))
     print(line("import pages (library)", n, *lib, base, TARGETS["import"]))
     print(line("import --dry-run pages (CLI, YAML)", n, *cli, base, TARGETS["import"]))
+    # CPU time, which other work on the machine changes less than wall time
+    print(f"  CPU seconds: baseline {cpu['base']:.2f}, library {cpu['lib']:.2f} "
+          f"({cpu['lib'] / cpu['base']:.2f}x), CLI {cpu['cli']:.2f} "
+          f"({cpu['cli'] / cpu['base']:.2f}x)")
     shutil.rmtree(folder)
 
 
