@@ -227,6 +227,13 @@ def test_catalog_headings_become_persons_or_organizations(heading, expected):
     assert agent == expected
 
 
+def test_a_name_the_model_refuses_is_reported_not_raised():
+    page = _variant("114755", _pills("Author(s)", ["..., Pavel", "Yudin, Pavel F."]))
+    page = page.replace("Ambassador Yudin's Letter", "Ambassador ... Yudin's Letter")
+    with pytest.raises(CitetoolError, match="authors"):
+        _one(page)
+
+
 # --- pages unlike the examples ---------------------------------------------------------------
 
 def _variant(rid: str, edit) -> str:

@@ -644,15 +644,23 @@ def _names_in(title: str, raw: dict[str, Any]) -> dict[str, Any]:
     names in the title change what it finds."""
     from types import SimpleNamespace
 
+    from pydantic import ValidationError
+
     from .. import protect
     from ..model import Person
 
     agents = [a for k in ("authors", "translators", "obtained_by", "contributed_by")
               for a in raw.get(k, []) if (a.get("family") or a.get("org") or "") in title]
-    persons = [Person(**a) for a in agents if "org" not in a]
+    persons = []
+    for one in agents:
+        if "org" not in one:
+            try:
+                persons.append(Person(**one))
+            except ValidationError:
+                pass  # the record's validation names it
+    agents = [a for a in agents if "org" in a and a["org"].strip()]
     phrases = protect.record_phrases(SimpleNamespace(keep_case=[], names=persons))
-    return {"authors": [{"org": a["org"]} for a in agents if "org" in a]
-            + [{"org": p} for p in phrases]}
+    return {"authors": [{"org": a["org"]} for a in agents] + [{"org": p} for p in phrases]}
 
 
 KEEP_CASE_TEXT = 3000  # characters of the text that keep_case reads (its cost grows with it)
