@@ -335,6 +335,19 @@ def test_entities_nested_markup_and_the_older_citation_layout():
         "\u201cAmbassador Yudin's Letter & Note to Zhou Enlai,\u201d May 07, 1959, Wilson")
 
 
+def test_the_citation_box_without_its_usual_ids():
+    def edit(doc):
+        box = doc.get_element_by_id("citation-text")
+        box.set("id", "box-7f3a")  # found through the copy button that copies it
+        for button in doc.xpath("//*[@data-clipboard-target]"):
+            button.set("data-clipboard-target", "#box-7f3a")
+        anchor = box.get_element_by_id("citation-url")
+        del anchor.attrib["id"]  # the link whose text is a URL
+    record = _one(_variant("300401", edit))
+    facts = _facts(_text("300401"))
+    assert get("archive").render([record]) == f"{facts['citation']}\n{facts['url']}"
+
+
 def test_headings_inside_the_document_text_are_not_the_catalog():
     def edit(doc):
         pane = doc.get_element_by_id("translation-English")

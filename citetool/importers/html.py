@@ -271,7 +271,7 @@ def _blocks(region: Element, panes: list[Element]) -> tuple[
 
 def _citation_box(root: Element) -> Element | None:
     """The Citation box: #citation-text, else the element its copy button copies."""
-    for box in _xpath(root, "id('citation-text')"):
+    for box in _xpath(root, "id('citation-text')") or _xpath(root, "//*[@id='citation-text']"):
         return box
     for target in _xpath(root, "//*[@data-clipboard-target]/@data-clipboard-target"):
         if target.startswith("#") and target[1:]:
