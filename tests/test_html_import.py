@@ -577,7 +577,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def _stall(h):
-    time.sleep(3)
+    time.sleep(6)
     h._send(200, SEARCH.encode())
 
 
@@ -585,7 +585,7 @@ def _drip(h):
     h.send_response(200)
     h.send_header("Content-Type", "text/html")
     h.end_headers()
-    for _ in range(40):
+    for _ in range(120):
         h.wfile.write(b" ")
         h.wfile.flush()
         time.sleep(0.05)
@@ -689,7 +689,7 @@ def test_each_failure_is_one_line_exit_1_and_nothing_written(runner, tmp_path, s
     _, base = server
     started = time.monotonic()
     result = _import(runner, tmp_path, base + path)
-    assert time.monotonic() - started < 2.5  # the stalled server is not waited for
+    assert time.monotonic() - started < 5  # the stalling servers (6 s) are not waited for
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"citetool: {base}{path}: ")
@@ -754,7 +754,10 @@ def test_a_big_batch_shows_a_progress_bar_at_a_terminal(tmp_path):
         files.append(str(copy))
     records = tmp_path / "records"
     records.mkdir()
-    master, slave = pty.openpty()
+    try:
+        master, slave = pty.openpty()
+    except OSError:  # pragma: no cover - a machine without pseudo-terminals
+        pytest.skip("no pseudo-terminal on this machine")
     proc = subprocess.Popen([sys.executable, "-m", "citetool", "--records", str(records),
                              "import", "--force", *files], stderr=slave,
                             stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
