@@ -1,6 +1,6 @@
 """Benchmark citetool against baselines measured in the same run; prints figures, asserts nothing.
 
-    python -m benchmarks [--sizes 1000,10000,100000] [--repeat 3] [--styles all]
+    python -m benchmarks [--sizes 1000,10000,100000] [--repeat 3] [--styles all] [--pages 500]
 
 For each N: N synthetic records (benchmarks/generate.py) are written to a temporary folder.
 Every operation runs as a fresh process (as a user runs it); the figure is the median wall
@@ -11,7 +11,11 @@ baseline run the same way in the same session:
     with citetool's bytecode compiled, as a pip install leaves it;
   - `validate`, `export --all` (each style) and `list --query` against parsing the same YAML
     files with PyYAML's libyaml loader in one process: "first" with an empty cache, "second"
-    with the cache of the first and no file changed.
+    with the cache of the first and no file changed;
+  - importing a folder of saved document pages of realistic size (~700 KB, benchmarks/pages.py)
+    with the library (read, parse, build and validate each record) and with
+    `citetool import --dry-run` (which also writes each record as YAML), against parsing the same
+    files with lxml.html alone in one process.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import time
 from pathlib import Path
 
 from .generate import generate
+from .pages import write_pages
 
 PARSE = (
     "import sys, yaml, pathlib\n"
@@ -35,22 +40,47 @@ PARSE = (
 )
 STYLES = ["chicago-note", "chicago-short", "chicago-bibliography", "archive", "bibtex",
           "biblatex", "csl-json"]
-TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3}
+PARSE_HTML = (
+    "import sys, pathlib, lxml.html\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
+    "    lxml.html.document_fromstring(p.read_bytes())\n"
+)
+IMPORT_HTML = (
+    "import sys, pathlib\n"
+    "from citetool import importers, store\n"
+    "paths = [str(p) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html'))]\n"
+    "for label, outcomes in importers.load_many(paths):\n"
+    "    for outcome in outcomes:\n"
+    "        store.validate(outcome.raw, label)\n"
+)
+TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3, "import": 2.0}
 PEAK_MB = 300  # export --all at 100k records
 LIST_SECONDS = 1.0  # list --query at 100k records, after the first run
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    wall, peak, _ = run_cpu(cmd, env)
+    return wall, peak
+
+
+def run_cpu(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user and system, with the workers it
+    waited for) of one process."""
+    # stderr goes to a file: a command that says much there (import names what it kept in
+    # notes for each page) would fill a pipe that is read only at the end, and hang
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")[-3000:]
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {cmd}\n{err}")
-    return wall, usage.ru_maxrss / 1024
+        shown = " ".join(cmd[:8]) + (f" ... ({len(cmd)} arguments)" if len(cmd) > 8 else "")
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {shown}\n{err}")
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(cmd: list[str], env: dict[str, str], repeat: int, fresh_cache: bool = False,
@@ -95,6 +125,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--styles", default="all")
+    parser.add_argument("--pages", type=int, default=500,
+                        help="saved pages to import (0: skip)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     styles = STYLES if args.styles == "all" else args.styles.split(",")
@@ -149,6 +181,8 @@ def main() -> None:
                 figures[(name + " second", n)] = second[0]
             figures[("baseline", n)] = base[0]
             shutil.rmtree(folder)
+        if args.pages:
+            import_pages(root, args.pages, min(args.repeat, 3), env, exe)
         if len(sizes) > 1:
             print("\ngrowth of wall time between sizes (linear: the ratio of the sizes)")
             for key in sorted({k for k, _ in figures}):
@@ -158,6 +192,36 @@ def main() -> None:
                 print(f"  {key:<44} {growth}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def import_pages(root: Path, n: int, repeat: int, env: dict[str, str], exe: list[str]) -> None:
+    """Import n saved pages of ~700 KB: library and CLI, against lxml.html parsing them."""
+    folder = root / "pages"
+    paths = write_pages(folder, n)
+    empty = root / "records-empty"
+    empty.mkdir(exist_ok=True)
+    commands = {
+        "base": [sys.executable, "-c", PARSE_HTML, str(folder)],
+        "lib": [sys.executable, "-c", IMPORT_HTML, str(folder)],
+        "cli": exe + ["--records", str(empty), "import", "--dry-run", *map(str, paths)],
+    }
+    # the three take turns, so that a change in the machine's load hits them alike
+    runs: dict[str, list[tuple[float, float, float]]] = {k: [] for k in commands}
+    for _ in range(repeat):
+        for key, cmd in commands.items():
+            runs[key].append(run_cpu(cmd, env))
+    base, lib, cli = ((statistics.median(r[0] for r in runs[k]), max(r[1] for r in runs[k]))
+                      for k in commands)
+    cpu = {k: statistics.median(r[2] for r in runs[k]) for k in commands}
+    print()
+    print(line("baseline: parse pages (lxml.html)", n, *base, base))
+    print(line("import pages (library)", n, *lib, base, TARGETS["import"]))
+    print(line("import --dry-run pages (CLI, YAML)", n, *cli, base, TARGETS["import"]))
+    # CPU time, which other work on the machine changes less than wall time
+    print(f"  CPU seconds: baseline {cpu['base']:.2f}, library {cpu['lib']:.2f} "
+          f"({cpu['lib'] / cpu['base']:.2f}x), CLI {cpu['cli']:.2f} "
+          f"({cpu['cli'] / cpu['base']:.2f}x)")
+    shutil.rmtree(folder)
 
 
 if __name__ == "__main__":

@@ -331,47 +331,50 @@ class Records:
 
     # --- import ---------------------------------------------------------------------------
 
-    def import_files(self, sources: Iterable[str | os.PathLike[str] | tuple[str, bytes]],
-                     fmt: str | None = None, force: bool = False, dry_run: bool = False
-                     ) -> Iterator[Imported]:
-        """Import files (paths, or (label, bytes) pairs) into validated records, written into
-        this folder (atomically, under its lock) unless `dry_run`; an existing record is kept
-        unless `force`. A batch goes on past a bad entry; an id seen twice in one call is
-        imported once, and the second entry is reported."""
-        from . import fsio, importers
+    def import_files(self, sources: Iterable[str | os.PathLike[str]], fmt: str | None = None,
+                     force: bool = False, dry_run: bool = False,
+                     progress: Progress = _no_progress) -> Iterator[Imported]:
+        """Import files, '-' (stdin) or http(s) URLs of archive pages into validated records,
+        written into this project (atomically, under its lock) unless `dry_run`; an existing
+        record is kept unless `force`. A batch goes on past a bad entry; an id seen twice in
+        one call is imported once, and the second entry is reported."""
+        from . import importers
 
         folder = self.folder if dry_run else self.project.writable()
+        args = [str(s) for s in sources]
+        if fmt is not None and fmt not in importers.IMPORTERS:
+            raise UsageError(None, f"unknown import format {fmt!r}")
         seen: dict[str, str] = {}
-        for source in sources:
-            label, data = source if isinstance(source, tuple) else (
-                str(source), importers.read_file(str(source)))
-            try:
-                outcomes = importers.run(importers.decode(data, label), label, fmt)
-            except UsageError:
-                raise
-            except CitetoolError as exc:
-                outcomes = [importers.Outcome(error=exc)]
-            for outcome in outcomes:
-                where = f"{label}#{(outcome.raw or {}).get('id', '?')}"
-                if outcome.error is not None:
-                    yield Imported(where, error=outcome.error)
-                    continue
-                try:
-                    record = store.validate(outcome.raw, where)
-                    if record.id in seen:
-                        raise CitetoolError(where, f"id {record.id!r} is already in this "
-                                            f"batch ({seen[record.id]}); skipped", "id")
-                    seen[record.id] = where
-                    done = Imported(where, record, kept_in_notes=outcome.kept_in_notes,
-                                    text=store.to_yaml(record))
-                    if not dry_run:
-                        done.path = folder / f"{record.id}.yaml"
-                        with fsio.locked(folder):
-                            fsio.write_atomic(done.path, done.text or "", force=force)
-                            store.ensure_schema(folder)
-                    yield done
-                except CitetoolError as exc:
-                    yield Imported(where, error=exc)
+        with progress(len(args)) as bar:
+            for label, outcomes in importers.load_many(args, fmt):
+                for outcome in outcomes:
+                    yield self._one_import(label, outcome, folder, seen, force, dry_run)
+                if bar is not None:
+                    bar(1)
+
+    def _one_import(self, label: str, outcome: Any, folder: Path, seen: dict[str, str],
+                    force: bool, dry_run: bool) -> Imported:
+        from . import fsio
+
+        where = f"{label}#{(outcome.raw or {}).get('id', '?')}"
+        if outcome.error is not None:
+            return Imported(where, error=outcome.error)
+        try:
+            record = store.validate(outcome.raw, where)
+            if record.id in seen:
+                raise CitetoolError(where, f"id {record.id!r} is already in this batch "
+                                    f"({seen[record.id]}); skipped", "id")
+            seen[record.id] = where
+            done = Imported(where, record, kept_in_notes=outcome.kept_in_notes,
+                            text=store.to_yaml(record))
+            if not dry_run:
+                done.path = folder / f"{record.id}.yaml"
+                with fsio.locked(folder):
+                    fsio.write_atomic(done.path, done.text or "", force=force)
+                    store.ensure_schema(folder)
+            return done
+        except CitetoolError as exc:
+            return Imported(where, error=exc)
 
 
 def open(folder: str | os.PathLike[str] | None = None, cache: bool = True) -> Records:  # noqa: A001

@@ -18,6 +18,7 @@ from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES
 from .importers import IMPORTERS
 
 PROGRESS_MIN = 300  # records; smaller batches finish before a bar would help
+IMPORT_PROGRESS_MIN = 20  # files or URLs to import: a page over the network takes a while
 
 
 def _fail(exc: CitetoolError) -> NoReturn:
@@ -107,11 +108,11 @@ def _records() -> api.Records:
     return api.Records(cache=bool(_options()["cache"]), found=_project())
 
 
-def _progress(total: int, label: str) -> Any:
+def _progress(total: int, label: str, minimum: int = PROGRESS_MIN) -> Any:
     """A progress bar on stderr for big batches at a terminal; nothing when piped."""
     import contextlib
 
-    if total < PROGRESS_MIN or not sys.stderr.isatty():
+    if total < minimum or not sys.stderr.isatty():
         return contextlib.nullcontext(None)
     return _Bar(click.progressbar(length=total, label=label, file=sys.stderr))
 
@@ -404,12 +405,17 @@ def fmt(targets: tuple[str, ...], check: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the records as YAML; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite records that already exist.")
 def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool) -> None:
-    """Import archive pages, BibTeX/BibLaTeX, CSL-JSON or RIS files ('-' for stdin)."""
-    sources = [("<stdin>", _stdin_bytes()) if name == "-" else name for name in files]
+    """Import archive pages (text, saved HTML or http(s) URLs), BibTeX/BibLaTeX, CSL-JSON or
+    RIS files ('-' for stdin) as records."""
     failures = written = 0
     shown: list[str] = []
+    folder = None
+    with_bar = len(files) >= IMPORT_PROGRESS_MIN and sys.stderr.isatty()
     try:
-        for done in _records().import_files(sources, fmt, force=force, dry_run=dry_run):
+        records = _records()
+        progress = lambda total: _progress(total, "importing", IMPORT_PROGRESS_MIN)  # noqa: E731
+        for done in records.import_files(files, fmt, force=force, dry_run=dry_run,
+                                         progress=progress):
             if done.error is not None:
                 failures += 1
                 click.echo(f"citetool: {done.error}", err=True)
@@ -421,21 +427,20 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
                 shown.append(done.text or "")
                 continue
             written += 1
-            click.echo(f"imported {done.record.id} -> {done.path}", err=True)  # type: ignore[union-attr]
+            folder = done.path.parent  # type: ignore[union-attr]
+            if not with_bar:  # with a bar, one line at the end (below) says it
+                click.echo(f"imported {done.record.id} -> {done.path}", err=True)  # type: ignore[union-attr]
     except CitetoolError as exc:
         _fail(exc)
     if shown:
         click.echo("---\n".join(shown), nl=False)
+    if with_bar and written:
+        click.echo(f"imported {written} records into {folder}", err=True)
     if failures:
-        click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
-                   f"{'written' if not dry_run else 'shown'}", err=True)
+        if failures + written + len(shown) > 1:  # one input that failed: its line says it all
+            click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
+                       f"{'written' if not dry_run else 'shown'}", err=True)
         sys.exit(1)
-
-
-def _stdin_bytes() -> bytes:
-    if sys.stdin is None:
-        _fail(CitetoolError("standard input", "is closed"))
-    return sys.stdin.buffer.read()
 
 
 def _utf8_streams() -> None:

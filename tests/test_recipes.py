@@ -38,6 +38,7 @@ NEEDS = {
     "Importing into Zotero": (),
     "Records in a team's git repository": ("git",),
     "A script in Python": (),
+    "Importing a document page from the archive": (),
 }
 
 
@@ -185,3 +186,11 @@ def test_python_recipe(tmp_path):
                              "https://digitalarchive.wilsoncenter.org/document/115325.")
     assert lines[2].startswith("error: None None no record with id 'no-such-record' in ")
     assert (tmp_path / "refs.bib").read_text(encoding="utf-8").startswith("@misc{115325,")
+
+
+def test_html_import_recipe(tmp_path):
+    name = "Ambassador Yudin's Letter to Zhou Enlai _ Wilson Center Digital Archive.html"
+    shutil.copy(HERE / "fixtures" / "html" / name, tmp_path / name)  # the page the user saved
+    _run_recipe("Importing a document page from the archive", tmp_path)
+    record = (tmp_path / "records" / "114755.yaml").read_text(encoding="utf-8")
+    assert record == (HERE / "golden" / "html" / "114755.yaml").read_text(encoding="utf-8")
