@@ -34,17 +34,24 @@ _PAGES = re.compile(r"^(?:pp?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)
 
 def looks_like(text: str) -> bool:
     """Whether the text holds a BibTeX entry ('@type{')."""
-    return bool(re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", text, re.M))
+    # possessive, and no newline before the '@': each line start is tried once (linear time)
+    return bool(re.search(r"^[^\S\n]*+@\s*+[A-Za-z]++\s*+[{(]", text, re.M))
 
 
 def _decode(value: str) -> str:
-    from pylatexenc.latex2text import LatexNodes2Text
+    global _DECODER
+    if _DECODER is None:  # built once: building it costs more than decoding a field
+        from pylatexenc.latex2text import LatexNodes2Text
 
+        _DECODER = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
     # pylatexenc turns these into look-alike accents; keep the plain characters
     for command, char in _LITERALS.items():
         value = value.replace(command, char)
-    text = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False).latex_to_text(value)
+    text = _DECODER.latex_to_text(value)
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+_DECODER: Any = None
 
 
 _LITERALS = {"\\textasciicircum{}": "^"}
