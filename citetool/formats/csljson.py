@@ -86,6 +86,8 @@ def item(record: Record) -> dict[str, Any]:
         custom["translated"] = True
     if record.citation_layout != "current":
         custom["citation-layout"] = record.citation_layout
+    if record.citation_title:
+        custom["citation-title"] = record.citation_title
     out["custom"] = custom
     return out
 

@@ -133,6 +133,8 @@ def item(data: Any, where: str) -> tuple[dict[str, Any], list[str]]:
         raw["source_statement"] = str(custom["source-statement"])
     if custom.get("citation-layout"):
         raw["citation_layout"] = custom["citation-layout"]
+    if custom.get("citation-title"):
+        raw["citation_title"] = str(custom["citation-title"])
     if data.get("language"):
         raw["language"] = str(data["language"])
     # citetool's own exports say whether the text is a translation; others imply it
