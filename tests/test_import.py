@@ -353,6 +353,27 @@ def test_bibtex_latex_is_decoded():
     assert record.date.circa and record.date.year == 1962
 
 
+def test_bibtex_import_builds_one_latex_decoder(monkeypatch):
+    # building pylatexenc's decoder costs more than decoding a field; it was built per field
+    from pylatexenc import latex2text
+
+    built = []
+    original = latex2text.LatexNodes2Text.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(latex2text.LatexNodes2Text, "__init__", counting)
+    monkeypatch.setattr(bib_in, "_DECODER", None, raising=False)
+    entry = (r"@misc{k%d, title = {Br{\"u}ckner %d}, author = {Kov{\'a}cs, Anna and Li, Peng},"
+             r" organization = {Some Archive}, howpublished = {F 1, 2}, date = {1962}}")
+    outcomes = bib_in.parse("\n".join(entry % (i, i) for i in range(5)), "x")
+    assert [store.validate(raw, "x").title for raw, _, _ in outcomes] == [
+        f"Brückner {i}" for i in range(5)]
+    assert built == [1]
+
+
 def test_unknown_fields_are_kept_in_notes_and_reported(runner, tmp_path):
     bib = tmp_path / "in.bib"
     bib.write_text("@misc{k1, title = {Note on X}, organization = {An Archive},"
