@@ -46,6 +46,9 @@ def _check(text, want):
         ("Renmin ribao, April 30, 1954, 1.", "Renmin ribao, April 30, 1954", "1"),
         ("Izvestiia, 12 May 1955, p. 3.", "Izvestiia, 12 May 1955", "3"),
         ("Pravda (April 30, 1954), 2-3", "Pravda (April 30, 1954)", "2-3"),
+        # page labels of other languages: Polish 'k.', German 'Bl.'
+        ("AAN, KC PZPR, XI A/15, k. 1-5.", "AAN, KC PZPR, XI A/15", "k. 1-5"),
+        ("PA AA, MfAA, C 1088/70, Bl. 12", "PA AA, MfAA, C 1088/70", "Bl. 12"),
         # unlabelled pages that are not years stay pages
         ("PRC FMA 109-01354-04, 59.", "PRC FMA 109-01354-04", "59"),
         ("Fondazione Istituto Gramsci, Cina, 8005, 0123-0129.",
@@ -180,6 +183,7 @@ def test_credit_positions(text, want):
 @pytest.mark.parametrize(
     "text",
     ["Translated by CWIHP.", "Translated by NKIDP and CWIHP.", "Translated by Gary Goldberg, NSA.",
+     "Translation by CWIHP staff.",
      "Obtained and translated by Kathryn Weathersby, CWIHP.",
      "Translated by Neil Silver (NSA) and CWIHP.", "translated by MOL"],
 )
@@ -192,9 +196,13 @@ def test_organization_acronyms_are_never_translators(text):
 
 def test_a_lone_acronym_translator_is_kept_in_notes():
     assert statement.parse("Translated by CWIHP.")["notes"] == {"translated by": "CWIHP"}
+    assert statement.parse("Translation by CWIHP staff.")["notes"] == {
+        "translated by": "CWIHP staff"}
     # an acronym may still obtain a document
     got = statement.parse("Obtained by NKIDP and translated by Balázs Szalontai.")
     assert _names(got["obtained_by"]) == ["NKIDP"]
+    got = statement.parse("Obtained by NKIDP staff.")
+    assert got["obtained_by"] == [{"org": "NKIDP staff"}]
 
 
 def test_each_name_is_credited_once():

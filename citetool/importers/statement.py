@@ -62,7 +62,7 @@ _VERB_HERE = re.compile(rf"\b{_VERBS}\b", re.I)
 _CLAUSE = re.compile(rf"(?P<verb>{_VERBS})\b(?P<mid>.*?)\bby (?P<names>.+)", re.I)
 _REPRINT = re.compile(r"(?:Reprinted|Republished|Published|Originally published) in (.+)")
 _PAGES = re.compile(
-    r"^(?:(?P<label>pp?|ll?|ff?|fol|fols|folios?|pages?|sheets?|list|listy|str|s)\.?\s*)?"
+    r"^(?:(?P<label>pp?|ll?|ff?|fol|fols|folios?|pages?|sheets?|list|listy|str|s|kk?|bl)\.?\s*)?"
     r"(?P<n>[0-9]{1,4}[a-z]?|[ivxlcdm]{1,7})(?:\s*[-\u2013]\s*(?:[0-9]{1,4}[a-z]?|[ivxlcdm]{1,7}))?$",
     re.I,
 )
@@ -172,13 +172,15 @@ def _names(text: str, verb: str) -> tuple[list[dict[str, Any]], list[str], list[
         item = _HONORIFIC.sub("", item)
         if not item or not re.search(r"[^\W_]", item):
             continue
-        acronym = is_acronym(item)
+        words = item.split()
+        # 'CWIHP' or 'CWIHP staff': an organization, never a person's name
+        acronym = is_acronym(words[0]) and all(w.islower() for w in words[1:])
         if person_before and (acronym or (separator.startswith(",") and is_org(item))):
             affiliations.append(re.sub(r"^the ", "", item))
             continue
         if acronym and verb == "translated":
             continue  # reported by the caller, never a translator
-        named = agent(item)
+        named = {"org": item} if acronym else agent(item)
         out.append(named)
         person_before = "org" not in named
     return valid_agents(out), affiliations, languages, for_whom
@@ -208,8 +210,9 @@ def _credit(clause: str, pending: list[str], out: dict[str, Any],
     for verb in dict.fromkeys([*pending, _canonical(m["verb"])]):
         names, affiliations, more_languages, for_whom = _names(m["names"], verb)
         languages.extend(more_languages)
-        lone = [] if names else [p.strip() for p in _NAME_SEPARATOR.split(m["names"])[::2]
-                                 if is_acronym(p.strip().rstrip("."))]
+        lone = [] if names else [p.strip().rstrip(".") for p in
+                                 _NAME_SEPARATOR.split(m["names"])[::2] if p.strip()
+                                 and is_acronym(p.split()[0])]
         role = _ROLE.get(verb)
         if role and names:
             out.setdefault(role, []).extend(names)
