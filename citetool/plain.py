@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-SCHEMA_VERSION = "1"  # of the record model; a change makes every cached record stale
+SCHEMA_VERSION = "2"  # of the record model; a change makes every cached record stale
 
 # field -> default, in the model's order (a test keeps these equal to citetool.model)
 PERSON_FIELDS = {"family": None, "given": None, "particle": None, "suffix": None,
@@ -24,7 +24,8 @@ RECORD_FIELDS = {"id": None, "type": "document", "title": None, "short_title": N
                  "keep_case": (), "date": None, "authors": (), "recipients": (),
                  "translators": (), "obtained_by": (), "contributed_by": (), "archive": None,
                  "url": None, "source": None, "source_statement": None,
-                 "citation_layout": "current", "language": "en", "translated": False,
+                 "citation_layout": "current", "citation_title": None, "language": "en",
+                 "translated": False,
                  "original_languages": (), "summary": None, "funders": (), "subjects": (),
                  "text": None, "notes": None}
 
