@@ -205,3 +205,38 @@ def test_vendored_citeproc_equals_the_npm_package():
     from citetool import csl
 
     assert version == csl.CITEPROC_JS
+
+
+def test_reference_matches_the_one_engine_per_item_harness(csl_records, reference, tmp_path):
+    """The reference renders every item with one engine, reset between items; the older
+    harness (csl-render.cjs) builds a new engine per item: both give the same notes, so
+    forgetting earlier citations is complete."""
+    from citetool import csl
+    from citetool.formats import csljson
+
+    items = tmp_path / "items.json"
+    items.write_text(json.dumps([csljson.item(r) for r in csl_records]), encoding="utf-8")
+    source = csl.load("modern-language-association")
+    style = tmp_path / "mla.csl"
+    style.write_text(source.xml, encoding="utf-8")
+    locale = csl.locales_dir() / "locales-en-US.xml"
+    env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
+    for mode, form in (("note", "first-page"), ("short", "subsequent-page")):
+        done = subprocess.run(["node", str(CONFORMANCE / "csl-render.cjs"), str(items),
+                               str(style), str(locale), mode, "text", PAGE],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        fresh = {r["id"]: r["text"] for r in map(json.loads, done.stdout.splitlines())}
+        reused = {r["id"]: r["text"] for r in reference
+                  if r["style"] == source.id and r["form"] == form}
+        assert fresh == reused
+
+
+def test_reference_exercises_suffixes_and_substitutes(reference):
+    """The fixtures make the styles add year suffixes and subsequent-author substitutes."""
+    bib = {r["style"]: [e["text"] for e in r["entries"]] for r in reference
+           if r["form"] == "bibliography"}
+    assert any("(1962a)" in t for t in bib["apa"])
+    assert any(" 1962b. " in t for t in bib["chicago-author-date"])
+    assert any(t.startswith("———.") for t in bib["modern-language-association"])
+    assert any(t.startswith("——,") for t in bib["mhra-notes"])
