@@ -119,25 +119,45 @@ var citetool = (function () {
     };
     var opt = engine.opt;
     if (opt["disambiguate-add-year-suffix"]) {
-      var forced = [];
-      for (var n = 0; n < 2; n += 1) {
-        token.disambig.year_suffix = n;
-        forced.push(entries()[0]);
+      // where a suffix goes: render with "a" and compare; where that is not plain (the text
+      // already goes on with an "a", or the suffix comes with punctuation, as "n.d.-a"),
+      // a render with "b" tells
+      token.disambig.year_suffix = 0;
+      var a = entries()[0], at = 0;
+      while (at < text.length && a[at] === text[at]) at += 1;
+      if (!(a[at] === "a" && text[at] !== "a" && a.slice(0, at) + a.slice(at + 1) === text)) {
+        token.disambig.year_suffix = 1;
+        var b = entries()[0];
+        at = 0;
+        while (at < a.length && a[at] === b[at]) at += 1;
+        if (!(a[at] === "a" && b[at] === "b" && a.slice(at + 1) === b.slice(at + 1))) at = -1;
       }
       token.disambig.year_suffix = false;
-      var a = forced[0], b = forced[1], at = 0;
-      while (at < a.length && a[at] === b[at]) at += 1;
-      if (a !== b && a[at] === "a" && b[at] === "b" && a.slice(at + 1) === b.slice(at + 1)) {
+      if (at >= 0) {
         piece.suffix = [a.slice(0, at), a.slice(at + 1)];
       }
-      // items that a citation showing its names in full still could not tell apart: the
-      // authors, or where there are none, whatever names the style may put in their place
-      var people = {};
-      if (opt["disambiguate-add-names"] || opt["disambiguate-add-givenname"]) {
+      // items that a citation showing as many names and as much of their given names as
+      // the style allows still could not tell apart: the authors, or where there are none,
+      // whatever names the style may put in their place
+      var people = [];
+      var addNames = opt["disambiguate-add-names"], addGiven = opt["disambiguate-add-givenname"];
+      if (addNames || addGiven) {
+        var rule = engine.citation.opt["givenname-disambiguation-rule"] || "by-cite";
+        var initials = rule.slice(-14) === "-with-initials";
+        var primary = rule.indexOf("primary-name") === 0;
         var keys = item.author ? ["author"] : Object.keys(item).sort().filter(function (key) {
           return isNames(key, item[key]);
         });
-        keys.forEach(function (key) { people[key] = item[key]; });
+        keys.forEach(function (key) {
+          item[key].forEach(function (name, i) {
+            var seen = addNames ? [name.family || "", name.literal || ""] : [];
+            if (addGiven && (!primary || i === 0)) {
+              var given = name.given || "";
+              seen.push(initials ? CSL.Util.Names.initializeWith(engine, given, ".", false) : given);
+            }
+            people.push(seen);
+          });
+        });
       }
       piece.clash = piece.ambig + "\u0000" + JSON.stringify(people);
     }
@@ -151,8 +171,6 @@ var citetool = (function () {
         piece.variants[String(count)] = afterSameNames(item, count);
       });
     }
-    only([item]);
-    engine.updateItems([id]);
     return JSON.stringify(piece);
   }
 

@@ -96,6 +96,17 @@ def style_ids() -> dict[str, Path]:
     return dict(sorted(out.items()))
 
 
+def _find(style_id: str) -> Path | None:
+    """The file of a repository style id (independent first), without listing the folder."""
+    if not style_id or "/" in style_id or os.sep in style_id or style_id.startswith("."):
+        return None
+    root = styles_dir()
+    for path in (root / f"{style_id}.csl", root / "dependent" / f"{style_id}.csl"):
+        if path.is_file():
+            return path
+    return None
+
+
 def _title(path: Path) -> str:
     """A style's title, read from the head of its file (no XML parse: listing reads 10,000)."""
     with open(path, "rb") as handle:
@@ -215,7 +226,7 @@ def _from_text(text: str, style_id: str, label: str) -> Source:
     if parent is None or root.find(NS + "citation") is not None:
         return _independent(root, text, style_id, label)
     # a dependent style: the parent renders, in the dependent's locale if it names one
-    path = style_ids().get(_renamed().get(parent, parent))
+    path = _find(parent) or _find(_renamed().get(parent, ""))
     if path is None or path.parent.name == "dependent":
         raise CitetoolError(label, f"its independent parent style {parent!r} is not in the "
                             "style repository")
@@ -241,10 +252,12 @@ def load(name: str) -> Source:
     style_id = name
     for prefix in _REPOSITORY:
         style_id = style_id.removeprefix(prefix)
-    ids = style_ids()
-    style_id = _renamed().get(style_id, style_id)
-    path = ids.get(style_id)
+    path = _find(style_id)
+    if path is None and style_id in _renamed():
+        style_id = _renamed()[style_id]
+        path = _find(style_id)
     if path is None:
+        ids = style_ids()
         close = difflib.get_close_matches(style_id, list(ids), n=3, cutoff=0.6)
         near = [i for i in ids if style_id and style_id in i][:3]
         hints = list(dict.fromkeys(close + near))[:4]
@@ -363,26 +376,29 @@ _NUMBER = re.compile(r"\d+")
 
 
 @functools.lru_cache(maxsize=65536)
-def collation_key(text: str) -> tuple[tuple[int, Any], ...]:
+def collation_key(text: str) -> str:
     """A sort key comparing as citeproc-js's localeCompare does with sensitivity "base",
     ignorePunctuation and numeric (ICU root collation): case, accents, spaces and punctuation
-    ignored, digits compared as numbers and before letters, symbols before both."""
+    ignored, digits compared as numbers and before letters, symbols before both. Each symbol,
+    number and letter is one token (kind, then value: a number by its length, then digits),
+    so comparing the strings compares the tokens in turn."""
     text = unicodedata.normalize("NFKD", text.casefold().translate(_BASE))
-    out: list[tuple[int, Any]] = []
+    out: list[str] = []
     pos = 0
     while pos < len(text):
         char = text[pos]
-        kind = unicodedata.category(char)
-        if char.isdigit() and char.isascii():
+        if "0" <= char <= "9":
             run = _NUMBER.match(text, pos)
-            out.append((1, int(run.group())))  # type: ignore[union-attr]
+            digits = run.group().lstrip("0") or "0"  # type: ignore[union-attr]
+            out.append("2" + chr(0x41 + len(digits)) + digits)
             pos = run.end()  # type: ignore[union-attr]
             continue
         pos += 1
-        if kind[0] in "MZPC":  # marks, spaces, punctuation, controls: ignorable
+        kind = unicodedata.category(char)[0]
+        if kind in "MZPC":  # marks, spaces, punctuation, controls: ignorable
             continue
-        out.append((2, char) if kind[0] in "LN" else (0, char))
-    return tuple(out)
+        out.append(("3" if kind in "LN" else "1") + char)
+    return "".join(out)
 
 
 def _bracket_stripped(text: str) -> str:
@@ -417,11 +433,27 @@ def _letters(n: int) -> str:
     return out
 
 
+def sort_key(keys: Sequence[str | None]) -> list[str]:
+    """An item's sort keys as one key that Python compares as _compare does for ascending
+    keys (a missing key last), computed once per piece and cached with it."""
+    return ["~" if k is None else "0" + collation_key(_bracket_stripped(k)) for k in keys]
+
+
+def _order(pieces: Sequence[dict[str, Any]]) -> list[int]:
+    """The places of the pieces in the style's order (ties in the order given)."""
+    if all(d == [-1, 1] for d in pieces[0].get("dirs") or []) and all(
+            "order" in p for p in pieces):
+        return sorted(range(len(pieces)), key=lambda i: (pieces[i]["order"], i))
+    return sorted(range(len(pieces)), key=functools.cmp_to_key(
+        lambda i, j: _compare(pieces[i], pieces[j]) or (i > j) - (i < j)))
+
+
 def assemble(pieces: Sequence[dict[str, Any]]) -> list[str] | None:
     """Bibliography entries from pieces rendered one item at a time, in the style's order,
     with year suffixes and subsequent-author substitutes; None if only the engine can tell."""
-    order = sorted(range(len(pieces)), key=functools.cmp_to_key(
-        lambda i, j: _compare(pieces[i], pieces[j]) or (i > j) - (i < j)))
+    if not pieces:
+        return []
+    order = _order(pieces)
     suffixes: dict[int, str] = {}
     groups: dict[str, list[int]] = {}
     for i in order:
@@ -445,7 +477,8 @@ def assemble(pieces: Sequence[dict[str, Any]]) -> list[str] | None:
         if i in suffixes:
             head, tail = piece["suffix"]
             if variant is not None:
-                if not variant.endswith(tail):
+                # the names differ, the rest is the same: only a bare letter can be placed
+                if head + tail != text or not variant.endswith(tail):
                     return None
                 head = variant[: len(variant) - len(tail)]
             text = head + suffixes[i] + tail
@@ -518,6 +551,7 @@ class CslStyle(Style):
             return self.engine.cite(item, self.form, page)
         self.check_bibliography()
         piece = self.engine.piece(item)
+        piece["order"] = sort_key(piece["keys"])
         piece["item"] = item  # for the bibliographies only the engine can assemble
         return piece
 

@@ -14,7 +14,7 @@ def test_benchmark_smoke_run():
            f"{os.environ['PATH']}"}
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--sizes", "40,80", "--repeat", "1",
-         "--styles", "chicago-note,biblatex"],
+         "--styles", "chicago-note,biblatex", "--csl", "apa"],
         cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr
@@ -22,5 +22,7 @@ def test_benchmark_smoke_run():
     for row in ("baseline: python -c 'import click, yaml'", "cite 115325 (cold process)",
                 "baseline: parse YAML (libyaml)", "validate (first)", "validate (second)",
                 "export --all -s chicago-note (first)", "export --all -s biblatex (second)",
-                "list --query (second)", "growth of wall time between sizes"):
+                "list --query (second)", "export --all --csl apa (second)",
+                "export --all -s chicago-bibliography (second)",
+                "--csl apa (second) vs chicago", "growth of wall time between sizes"):
         assert row in out, row

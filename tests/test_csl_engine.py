@@ -252,6 +252,23 @@ def test_bibliography_from_pieces_equals_the_engine_on_the_whole_set():
         assert csl.assemble(pieces[::-1]) is not None
 
 
+def test_bibliography_from_pieces_on_many_generated_records(tmp_path):
+    """The same on 150 synthetic records (benchmarks/generate.py), where one organization
+    or one family name writes many documents in one year."""
+    from benchmarks.generate import generate
+    from citetool.formats import csljson
+
+    folder = tmp_path / "many"
+    generate(folder, 150, seed=7)
+    records = citetool.open(folder)
+    records = [records.get(i) for i in records.ids()]
+    for name in ("apa", "chicago-author-date", "modern-language-association"):
+        style = csl.style(name, "entry")
+        pieces = [style.piece(r) for r in records]
+        whole = style.engine.bibliography([csljson.item(r) for r in records])
+        assert csl.assemble(pieces) == whole, name
+
+
 def test_assembly_gives_up_where_only_the_engine_can_tell():
     piece = {"text": "A", "keys": ["a"], "dirs": [[-1, 1]], "clash": "x"}
     assert csl.assemble([piece, dict(piece)]) is None  # a clash but no known suffix place
