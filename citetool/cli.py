@@ -114,8 +114,18 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _complete_csl(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of CSL style ids (when the csl extra is installed)."""
+    try:
+        from . import csl
+
+        return [i for i in csl.style_ids() if i.startswith(incomplete)]
+    except CitetoolError:
+        return []
+
+
 CSL_OPTION = click.option(
-    "--csl", metavar="STYLE",
+    "--csl", metavar="STYLE", shell_complete=_complete_csl,
     help="A CSL style instead of --style: an id of the CSL repository (apa, "
     "modern-language-association, chicago-author-date, ...; see `citetool styles`) or a .csl "
     "file.")

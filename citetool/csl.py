@@ -151,7 +151,7 @@ class Source:
     title: str = ""
     bibliography: bool = True  # whether the style has a <bibliography>
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         """What the rendered pieces depend on: style, locale, engine and data versions."""
         text = "\x00".join([self.xml, self.locale or "", _data_versions()])

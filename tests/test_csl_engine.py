@@ -73,6 +73,13 @@ def test_styles_lists_and_searches_ids_and_titles(runner):
     assert none.output.strip() == "citetool: no CSL style matches 'no-such-style-anywhere'"
 
 
+def test_shell_completes_style_ids():
+    from citetool.cli import _complete_csl
+
+    assert "modern-language-association" in _complete_csl(None, None, "modern-lang")
+    assert _complete_csl(None, None, "zzzz-none") == []
+
+
 def test_unknown_id_suggests_near_names(runner):
     result = runner.invoke(cli, ["cite", "115325", "--csl", "modern-language-asociation"])
     assert result.exit_code == 2
@@ -253,13 +260,13 @@ def test_bibliography_from_pieces_equals_the_engine_on_the_whole_set():
 
 
 def test_bibliography_from_pieces_on_many_generated_records(tmp_path):
-    """The same on 150 synthetic records (benchmarks/generate.py), where one organization
+    """The same on 100 synthetic records (benchmarks/generate.py), where one organization
     or one family name writes many documents in one year."""
     from benchmarks.generate import generate
     from citetool.formats import csljson
 
     folder = tmp_path / "many"
-    generate(folder, 150, seed=7)
+    generate(folder, 100, seed=7)
     records = citetool.open(folder)
     records = [records.get(i) for i in records.ids()]
     for name in ("apa", "chicago-author-date", "modern-language-association"):
