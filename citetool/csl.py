@@ -573,6 +573,8 @@ class CslStyle(Style):
                 start, end = (self._bib_edges() if pieces else ("", ""))
                 texts = [start.rstrip("\n") + "\n" + "\n".join("  " + t for t in texts)
                          + "\n" + end] if texts else []
+        if self.markup == "markdown":
+            texts = [_markdown_line(t) for t in texts]
         for i, text in enumerate(texts):
             yield ("\n" + text) if i else text
 
@@ -582,6 +584,15 @@ class CslStyle(Style):
 
 def _one_line(text: str) -> str:
     return text.strip()
+
+
+_LIST_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+])(?=\s|$)")
+
+
+def _markdown_line(text: str) -> str:
+    """A line that Markdown would read as a list item ("1956. ...", "- ...") kept text."""
+    return _LIST_START.sub(lambda m: (m.group(1) or "") + "\\" + (m.group(2) or m.group(3)),
+                           text)
 
 
 def style(name: str, form: str = "first", markup: str = "text") -> CslStyle:

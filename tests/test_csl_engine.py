@@ -208,6 +208,23 @@ def test_small_caps_survive_as_pandoc_markdown(tmp_path):
     assert "[Telegram from the Ministry" in out and "]{.smallcaps}" in out
 
 
+def test_markdown_line_never_starts_a_list(runner, tmp_path):
+    """An entry that begins like a list item ("1956. ...") stays text in Markdown."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    text = (BUNDLED / "115325.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: Telegram from", "title: 1962. Telegram from")
+    (folder / "115325.yaml").write_text(text, encoding="utf-8")
+    path = small_style(tmp_path)
+    path.write_text(path.read_text().replace('<names variable="author" suffix=". "/>', "")
+                    .replace('<text variable="title" font-style="italic"/>',
+                             '<text variable="title"/>'))
+    args = ["--records", str(folder), "export", "115325", "--csl", str(path)]
+    assert runner.invoke(cli, args).output.startswith("1962. Telegram")
+    assert runner.invoke(cli, [*args, "--markup", "markdown"]).output.startswith(
+        "1962\\. Telegram")
+
+
 def test_numbered_bibliography_is_rendered_whole(tmp_path):
     """A style that numbers its entries (citation-number) is rendered by the engine as one
     bibliography, numbered in its order."""
