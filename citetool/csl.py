@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import CitetoolError, UsageError
 from .formats import csljson
 from .formats.base import Style
+from .formats.base import _suffix as _letters  # a, b, ... z, aa: as citeproc-js numbers
 
 if TYPE_CHECKING:
     from .model import Record
@@ -421,16 +422,6 @@ def _compare(a: dict[str, Any], b: dict[str, Any]) -> int:
         if ca != cb:
             return desc if ca > cb else asc
     return 0
-
-
-def _letters(n: int) -> str:
-    """a, b, ..., z, aa, ab ... as citeproc-js numbers year suffixes."""
-    out = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(97 + rem) + out
-    return out
 
 
 def sort_key(keys: Sequence[str | None]) -> list[str]:

@@ -184,13 +184,19 @@ def test_forms_and_pinpoint(runner):
                      "Ethnic Koreans’, p. 5.\n")
 
 
-def test_markup_html_and_markdown(runner, tmp_path):
+def seed_titled(tmp_path, start):
+    """A records folder with the seed record, its title starting with `start`."""
     folder = tmp_path / "records"
     folder.mkdir()
     text = (BUNDLED / "115325.yaml").read_text(encoding="utf-8")
+    (folder / "115325.yaml").write_text(text.replace("\ntitle: Telegram", f"\ntitle: {start}"),
+                                        encoding="utf-8")
+    return folder
+
+
+def test_markup_html_and_markdown(runner, tmp_path):
     # citeproc-js reads <i>, <b>, <sc> in fields as rich text, other tags are text
-    text = text.replace("title: Telegram from", "title: Telegram *<x>_[@x]</x>* from")
-    (folder / "115325.yaml").write_text(text, encoding="utf-8")
+    folder = seed_titled(tmp_path, "Telegram *<x>_[@x]</x>*")
     args = ["--records", str(folder), "cite", "115325", "--csl", "apa", "--form", "entry"]
     html = runner.invoke(cli, [*args, "--markup", "html"]).output
     assert "<i>Telegram *&#60;x&#62;_[@x]&#60;/x&#62;* from" in html and "<x>" not in html
@@ -210,11 +216,7 @@ def test_small_caps_survive_as_pandoc_markdown(tmp_path):
 
 def test_markdown_line_never_starts_a_list(runner, tmp_path):
     """An entry that begins like a list item ("1956. ...") stays text in Markdown."""
-    folder = tmp_path / "records"
-    folder.mkdir()
-    text = (BUNDLED / "115325.yaml").read_text(encoding="utf-8")
-    text = text.replace("title: Telegram from", "title: 1962. Telegram from")
-    (folder / "115325.yaml").write_text(text, encoding="utf-8")
+    folder = seed_titled(tmp_path, "1962. Telegram")
     path = small_style(tmp_path)
     path.write_text(path.read_text().replace('<names variable="author" suffix=". "/>', "")
                     .replace('<text variable="title" font-style="italic"/>',
