@@ -268,8 +268,22 @@ class Records:
                                  "(use --form first or subsequent)")
             raise UsageError(None, f"--page: the {chosen.name} style cannot show a page "
                              "(use chicago-note or chicago-short)")
+        ids = list(ids)
+        if page is None and getattr(chosen, "cite_from_cache", False):
+            return self._cite_cached(ids, chosen)
         records = [batch.one(self.path(i), self.cache) for i in ids]
         return render(records, chosen, page, key)
+
+    def _cite_cached(self, ids: list[str], style: Style) -> str:
+        """Citations in a CSL style from the cache of pieces, as `export` gets them: citing a
+        record again in the same style does not start the engine."""
+        for rid in ids:
+            self.path(rid)  # a missing or malformed id fails here, named, as without a cache
+        selection = self.entries(Query(ids=tuple(ids)), style)
+        if selection.problems:
+            raise selection.problems[0]
+        pieces = dict(selection.items)
+        return style.join([pieces[i] for i in ids])
 
     def export(self, query: Query, style: Style | str | None = None,
                output: str | os.PathLike[str] | None = None, force: bool = False,

@@ -505,6 +505,9 @@ class CslStyle(Style):
     """A CSL style in one form (first or subsequent citation, or bibliography entry) and one
     markup; `export` gives the bibliography, sorted as the style sorts."""
 
+    # rendering is slow next to reading a cached piece: `cite` without --page reads them too
+    cite_from_cache = True
+
     def __init__(self, source: Source, form: str = "first", markup: str = "text") -> None:
         if form not in FORMS:
             raise UsageError(None, f"--form: unknown form {form!r}; choose from "

@@ -252,6 +252,24 @@ def test_second_export_never_starts_the_engine(monkeypatch):
         citetool.open(FIXTURES, cache=False).export(citetool.Query(all=True), csl="apa")
 
 
+def test_second_cite_never_starts_the_engine(monkeypatch):
+    """`cite` without --page reads cached pieces too, in the order given, repeats kept."""
+    ids = ["c03", "c01", "c03"]
+    first = citetool.open(FIXTURES).cite(ids, csl="mhra-notes", form="subsequent")
+    assert first.split("\n")[0] == first.split("\n")[2] != first.split("\n")[1]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the engine started for a cached citation")
+
+    monkeypatch.setattr(csl, "_ENGINES", {})
+    monkeypatch.setattr(csl.Engine, "__init__", refuse)
+    assert citetool.open(FIXTURES).cite(ids, csl="mhra-notes", form="subsequent") == first
+    with pytest.raises(CitetoolError, match="no record with id 'c99'"):
+        citetool.open(FIXTURES).cite(["c01", "c99"], csl="mhra-notes")
+    with pytest.raises(AssertionError):  # with a page, the citation is rendered
+        citetool.open(FIXTURES).cite(["c01"], csl="mhra-notes", page="5")
+
+
 def test_edited_csl_file_never_serves_old_pieces(runner, tmp_path):
     path = small_style(tmp_path)
     args = ["--records", str(FIXTURES), "export", "c01", "c02", "c12", "--csl", str(path)]
