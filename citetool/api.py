@@ -277,12 +277,15 @@ class Records:
     def _cite_cached(self, ids: list[str], style: Style) -> str:
         """Citations in a CSL style from the cache of pieces, as `export` gets them: citing a
         record again in the same style does not start the engine."""
-        for rid in ids:
-            self.path(rid)  # a missing or malformed id fails here, named, as without a cache
-        selection = self.entries(Query(ids=tuple(ids)), style)
-        if selection.problems:
-            raise selection.problems[0]
-        pieces = dict(selection.items)
+        from . import batch
+
+        # a missing or malformed id fails here, named, as without a cache
+        paths = list(dict.fromkeys(self.path(i) for i in ids))
+        pieces = {}
+        for loaded in batch.load(paths, style, self.cache):
+            if loaded.error is not None:
+                raise loaded.error
+            pieces[loaded.id] = loaded.entry.piece(style.name)  # type: ignore[union-attr]
         return style.join([pieces[i] for i in ids])
 
     def export(self, query: Query, style: Style | str | None = None,
