@@ -16,6 +16,9 @@ baseline run the same way in the same session:
     with the library (read, parse, build and validate each record) and with
     `citetool import --dry-run` (which also writes each record as YAML), against parsing the same
     files with lxml.html alone in one process.
+  - `export --all --csl STYLE` (each of --csl, default apa; needs the `csl` extra) also against
+    `export --all -s chicago-bibliography` measured in the same run, first against first and
+    second against second.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ IMPORT_HTML = (
     "        store.validate(outcome.raw, label)\n"
 )
 TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3, "import": 2.0}
+CSL_BASE = "chicago-bibliography"  # what a CSL export is compared with
+CSL_SECOND = 1.2  # a second CSL export costs what a Chicago export costs (noise allowed)
 PEAK_MB = 300  # export --all at 100k records
 LIST_SECONDS = 1.0  # list --query at 100k records, after the first run
 
@@ -127,9 +132,14 @@ def main() -> None:
     parser.add_argument("--styles", default="all")
     parser.add_argument("--pages", type=int, default=500,
                         help="saved pages to import (0: skip)")
+    parser.add_argument("--csl", default="apa",
+                        help="CSL styles to export, comma-separated ('' for none)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     styles = STYLES if args.styles == "all" else args.styles.split(",")
+    csl_styles = [c for c in args.csl.split(",") if c]
+    if csl_styles and CSL_BASE not in styles:
+        styles = [*styles, CSL_BASE]
     exe = [sys.executable, "-m", "citetool"]
     script = shutil.which("citetool")
     cite_cmd = [script] if script else exe
@@ -166,19 +176,33 @@ def main() -> None:
             ops = [("validate", ["validate"])]
             ops += [(f"export --all -s {s}", ["export", "--all", "-s", s]) for s in styles]
             ops += [("list --query", ["list", "--query", "koreans"])]
+            ops += [(f"export --all --csl {c}", ["export", "--all", "--csl", c])
+                    for c in csl_styles]
+            measured: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
             for name, argv in ops:
                 big = n >= 100_000
                 peak_mb = PEAK_MB if big and name.startswith("export") else None
                 seconds = LIST_SECONDS if big and name.startswith("list") else None
+                is_csl = "--csl" in argv
                 first = measure(exe + argv, renv, args.repeat, fresh_cache=True)
-                print(line(f"{name} (first)", n, *first, base, TARGETS["first"], peak_mb))
+                print(line(f"{name} (first)", n, *first, base,
+                           None if is_csl else TARGETS["first"], peak_mb))
                 renv["CITETOOL_CACHE_DIR"] = str(root / f"cache{n}")
                 run(exe + argv, renv)
                 second = measure(exe + argv, renv, args.repeat)
-                print(line(f"{name} (second)", n, *second, base, TARGETS["second"], peak_mb,
-                           seconds))
+                print(line(f"{name} (second)", n, *second, base,
+                           None if is_csl else TARGETS["second"], peak_mb, seconds))
                 figures[(name + " first", n)] = first[0]
                 figures[(name + " second", n)] = second[0]
+                measured[name] = (first, second)
+            chicago = measured.get(f"export --all -s {CSL_BASE}")
+            for c in csl_styles:
+                if chicago is None:
+                    break
+                first, second = measured[f"export --all --csl {c}"]
+                print(line(f"  --csl {c} (first) vs chicago", n, *first, chicago[0]))
+                print(line(f"  --csl {c} (second) vs chicago", n, *second, chicago[1],
+                           CSL_SECOND))
             figures[("baseline", n)] = base[0]
             shutil.rmtree(folder)
         if args.pages:

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from .model import Record
 
 __all__ = ["DEFAULT_STYLE", "KEYS", "SORTS", "STYLES", "CitetoolError", "Imported", "Query",
-           "Records", "Selection", "Validation", "open", "render", "validate"]
+           "Records", "Selection", "Validation", "choose_style", "csl_style", "csl_styles",
+           "open", "render", "validate"]
 
 SORTS = ("id", "date", "author", "title")
 # progress(total) -> a context manager giving an update(n) callable, or None
@@ -207,7 +208,7 @@ class Records:
         """One record, read and validated."""
         return self.project.load(record_id)
 
-    def style(self, name: str | None = None) -> str:
+    def style(self, name: Style | str | None = None) -> Style | str:
         """The style asked for, else the project's default, else chicago-note."""
         return name or self.project.style or DEFAULT_STYLE
 
@@ -278,30 +279,56 @@ class Records:
 
     # --- output ---------------------------------------------------------------------------
 
-    def cite(self, ids: Iterable[str], style: str | None = None, page: str | None = None,
-             key: str | None = None) -> str:
-        """Citations of the records, in the order given (each as often as given); the style
-        and key default to the project's (citetool.toml), else chicago-note and the id."""
+    def cite(self, ids: Iterable[str], style: Style | str | None = None,
+             page: str | None = None, key: str | None = None, csl: str | None = None,
+             form: str = "first", markup: str = "text") -> str:
+        """Citations of the records, in the order given (each as often as given): in a fixed
+        style (the project's default, else chicago-note), or in a CSL style (`csl`: a
+        repository id or a .csl path) as a `form` of first or subsequent citation or
+        bibliography entry, in text, html or markdown. The key defaults to the project's,
+        else the record id."""
         from . import batch
 
-        chosen = get_style(self.style(style))
+        chosen = choose_style(self.style(style) if csl is None else style, csl, form, markup)
         key = self.key(key)
         if page is not None and not chosen.pinpoint:
+            if csl is not None:
+                raise UsageError(None, "--page: a bibliography entry cannot show a page "
+                                 "(use --form first or subsequent)")
             raise UsageError(None, f"--page: the {chosen.name} style cannot show a page "
                              "(use chicago-note or chicago-short)")
+        ids = list(ids)
+        if page is None and getattr(chosen, "cite_from_cache", False):
+            return self._cite_cached(ids, chosen)
         records = [batch.one(self.path(i), self.cache) for i in ids]
         return render(records, chosen, page, key)
 
-    def export(self, query: Query, style: str | None = None,
+    def _cite_cached(self, ids: list[str], style: Style) -> str:
+        """Citations in a CSL style from the cache of pieces, as `export` gets them: citing a
+        record again in the same style does not start the engine."""
+        from . import batch
+
+        # a missing or malformed id fails here, named, as without a cache
+        paths = list(dict.fromkeys(self.path(i) for i in ids))
+        pieces = {}
+        for loaded in batch.load(paths, style, self.cache):
+            if loaded.error is not None:
+                raise loaded.error
+            pieces[loaded.id] = loaded.entry.piece(style.name)  # type: ignore[union-attr]
+        return style.join([pieces[i] for i in ids])
+
+    def export(self, query: Query, style: Style | str | None = None,
                output: str | os.PathLike[str] | None = None, force: bool = False,
                skip_invalid: bool = False, key: str | None = None, sort: str = "id",
                progress: Progress = _no_progress,
-               on_problem: Callable[[CitetoolError], Any] | None = None) -> str | None:
-        """A bibliography of the selected records: written to `output` atomically (refusing to
-        overwrite without `force`) and None returned, or returned as text."""
+               on_problem: Callable[[CitetoolError], Any] | None = None,
+               csl: str | None = None, markup: str = "text") -> str | None:
+        """A bibliography of the selected records (in a fixed style, or in the CSL style
+        `csl`, sorted as it sorts): written to `output` atomically (refusing to overwrite
+        without `force`) and None returned, or returned as text."""
         from . import fsio
 
-        chosen = get_style(self.style(style))
+        chosen = choose_style(self.style(style) if csl is None else style, csl, "entry", markup)
         if output is not None:
             fsio.check_writable(Path(output), force)  # fails early: exists, no --force
         chunks = self.export_chunks(query, chosen, skip_invalid, key, sort, progress,
@@ -317,6 +344,9 @@ class Records:
                       ) -> Iterator[str]:
         """The export's text in chunks (a big bibliography is never one string)."""
         key = self.key(key)
+        check = getattr(style, "check_bibliography", None)
+        if check is not None:
+            check()  # a CSL style without a bibliography
         selection = self.entries(query, style, sort=sort, progress=progress,
                                  label="exporting")
         for problem in selection.problems:
@@ -389,6 +419,38 @@ def render(records: Sequence[Any], style: Style | str = DEFAULT_STYLE, page: str
     chosen = get_style(style) if isinstance(style, str) else style
     _check_key(key)
     return chosen.render(records, page, key)
+
+
+def csl_style(name: str, form: str = "first", markup: str = "text") -> Style:
+    """A CSL style: a repository id (`apa`, `modern-language-association`; dependent styles
+    resolved to their parent) or the path of a .csl file, in a form ("first" or "subsequent"
+    citation, or bibliography "entry") and a markup ("text", "html" or "markdown")."""
+    from . import csl
+
+    return csl.style(name, form, markup)
+
+
+def csl_styles(query: str | None = None) -> list[tuple[str, str]]:
+    """(id, title) of the repository's CSL styles whose id or title holds every word of the
+    query (any case); all of them without one."""
+    from . import csl
+
+    return csl.catalogue(query)
+
+
+def choose_style(style: Style | str | None = None, csl: str | None = None,
+                 form: str = "first", markup: str = "text") -> Style:
+    """The style asked for: a fixed style (name or object) or a CSL style, never both."""
+    if csl is not None:
+        if style is not None:
+            raise UsageError(None, "give a fixed --style or a --csl style, not both")
+        return csl_style(csl, form, markup)
+    if markup != "text" or form not in ("first", "entry"):
+        raise UsageError(None, "--form and --markup go with --csl (the fixed styles have "
+                         "their own forms and markup)")
+    if style is None:
+        return get_style(DEFAULT_STYLE)
+    return get_style(style) if isinstance(style, str) else style
 
 
 def _check_key(key: str) -> None:

@@ -144,19 +144,60 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _complete_csl(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of CSL style ids (when the csl extra is installed)."""
+    try:
+        from . import csl
+
+        return [i for i in csl.style_ids() if i.startswith(incomplete)]
+    except CitetoolError:
+        return []
+
+
+CSL_OPTION = click.option(
+    "--csl", metavar="STYLE", shell_complete=_complete_csl,
+    help="A CSL style instead of --style: an id of the CSL repository (apa, "
+    "modern-language-association, chicago-author-date, ...; see `citetool styles`) or a .csl "
+    "file.")
+MARKUP_OPTION = click.option(
+    "--markup", type=click.Choice(["text", "html", "markdown"]), default="text",
+    show_default=True, help="Markup of --csl output (italics, small caps).")
+
+
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
 @STYLE_OPTION
+@CSL_OPTION
+@click.option("--form", type=click.Choice(["first", "subsequent", "entry"]), default="first",
+              show_default=True, help="With --csl: first or subsequent citation (a note in "
+              "note styles), or bibliography entry.")
+@MARKUP_OPTION
 @KEY_OPTION
 @click.option("--page", "-p", callback=_one_line,
               help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
-def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
+def cite(ids: tuple[str, ...], style: str | None, page: str | None, key: str | None,
+         csl: str | None, form: str, markup: str) -> None:
     """Print citations of the records ID... in the order given ('-' reads ids from stdin)."""
     try:
-        text = _records().cite(store.with_stdin(ids, sys.stdin), style, page, key)
+        text = _records().cite(store.with_stdin(ids, sys.stdin), style, page, key, csl=csl,
+                               form=form, markup=markup)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(text)
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+def styles(query: tuple[str, ...]) -> None:
+    """List the CSL styles (id and title) whose id or title holds every word of QUERY."""
+    try:
+        found = api.csl_styles(" ".join(query) or None)
+    except CitetoolError as exc:
+        _fail(exc)
+    if not found:
+        _fail(CitetoolError(None, f"no CSL style matches {' '.join(query)!r}"))
+    width = min(max(len(i) for i, _ in found), 50)
+    click.echo("\n".join(f"{i:<{width}}  {title}" for i, title in found))
 
 
 @cli.command()
@@ -216,19 +257,23 @@ def _report_skipped(skip_invalid: bool) -> Any:
 @click.option("--all", "all_", is_flag=True, help="Export every record.")
 @_filters  # type: ignore[arg-type]
 @STYLE_OPTION
+@CSL_OPTION
+@MARKUP_OPTION
 @KEY_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--skip-invalid", is_flag=True, help="Skip missing or invalid records.")
 def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, force: bool,
-           skip_invalid: bool, sort: str, key: str, **opts: Any) -> None:
+           skip_invalid: bool, sort: str, key: str, csl: str | None, markup: str,
+           **opts: Any) -> None:
     """Write a bibliography of records: ids, '-' for ids on stdin, or --all, with filters."""
-    from . import formats, fsio
+    from . import fsio
 
     try:
         records = _records()
-        chosen = formats.get(records.style(style))
+        chosen = api.choose_style(records.style(style) if csl is None else style, csl,
+                                  "entry", markup)
         if output is not None:
             fsio.check_writable(output, force)  # fails early: exists, no --force
         chunks = records.export_chunks(_query(ids, all_, opts), chosen, skip_invalid,
