@@ -212,6 +212,13 @@ class Records:
         """The style asked for, else the project's default, else chicago-note."""
         return name or self.project.style or DEFAULT_STYLE
 
+    def csl(self, style: Style | str | None, csl: str | None) -> str | None:
+        """The CSL style asked for, else the project's default CSL style when no fixed style
+        is asked for either."""
+        if csl is None and style is None:
+            return self.project.csl
+        return csl
+
     def key(self, name: str | None = None) -> str:
         """The citation key asked for, else the project's default, else the record id."""
         key = name or self.project.key or DEFAULT_KEY
@@ -289,6 +296,7 @@ class Records:
         else the record id."""
         from . import batch
 
+        csl = self.csl(style, csl)
         chosen = choose_style(self.style(style) if csl is None else style, csl, form, markup)
         key = self.key(key)
         if page is not None and not chosen.pinpoint:
@@ -328,6 +336,7 @@ class Records:
         without `force`) and None returned, or returned as text."""
         from . import fsio
 
+        csl = self.csl(style, csl)
         chosen = choose_style(self.style(style) if csl is None else style, csl, "entry", markup)
         if output is not None:
             fsio.check_writable(Path(output), force)  # fails early: exists, no --force

@@ -272,6 +272,7 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
 
     try:
         records = _records()
+        csl = records.csl(style, csl)
         chosen = api.choose_style(records.style(style) if csl is None else style, csl,
                                   "entry", markup)
         if output is not None:
