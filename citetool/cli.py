@@ -282,8 +282,8 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
 
     try:
         chosen = formats.get(style)
-        if output is not None and output.exists() and not force:
-            fsio.write_atomic(output, "", force=False)  # fails early: exists, no --force
+        if output is not None:
+            fsio.check_writable(output, force)  # fails early: exists, no --force
         loaded = _select(ids, all_, opts, skip_invalid, chosen, "exporting")
         loaded.sort(key=lambda item: item[0])
         chunks = chosen.stream([piece for _, piece in loaded], export=True)
