@@ -134,14 +134,18 @@ def validate(targets: tuple[str, ...]) -> None:
     except CitetoolError as exc:
         _fail(exc)
     if not targets:
-        paths = store.all_files(folder)  # type: ignore[assignment, arg-type]
+        refused: list[CitetoolError] = []
+        paths = store.all_files(folder, refused)  # type: ignore[assignment, arg-type]
+        for exc in refused:  # a link outside the folder, refused as `cite` refuses it
+            bad += 1
+            click.echo(str(exc), err=True)
     for target in targets:
         try:
             paths.append(Path(target) if _is_path(target) else store.path_for(folder, target))
         except CitetoolError as exc:
             bad += 1
             click.echo(str(exc), err=True)
-    total = len(targets) or len(paths)
+    total = len(targets) or len(paths) + bad
     with _progress(len(paths), "validating") as bar:
         for loaded in batch.load(paths, None, _cache(), progress=bar and bar.update):
             if loaded.error is not None:
@@ -232,13 +236,13 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
     chosen = list(dict.fromkeys(chosen))  # a bibliography lists each record once
     by_record = any(opts.get(k) for k in _RECORD_FILTERS)
     paths: list[Any]
+    problems: list[CitetoolError] = []
     if not chosen and (all_ or by_record or opts.get("query")):
-        paths = store.all_files(folder)
+        paths = store.all_files(folder, problems)
     elif not chosen:
         raise UsageError(None, "give record ids, '-' to read them from stdin, or --all")
     else:
         paths = []
-    problems: list[CitetoolError] = []
     for rid in chosen:
         try:
             paths.append(store.path_for(folder, rid))
