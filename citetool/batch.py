@@ -188,7 +188,7 @@ def _load(paths: list[str], style: Style | None, cache: cachemod.Cache | None,
             if style is not None and style.name not in entry.pieces:
                 piece = style.piece(Loaded(path, entry).record())
                 entry.pieces[style.name] = piece
-                cache.put_piece(path, style.name, piece)  # type: ignore[union-attr]
+                cache.put_piece(path, style.name, piece, entry.gen)  # type: ignore[union-attr]
             yield Loaded(path, entry)
         progress(hits)
     names = [style.name] if style else []
