@@ -1,8 +1,12 @@
 """Benchmark citetool against baselines measured in the same run; prints figures, asserts nothing.
 
     python -m benchmarks [--sizes 1000,10000,100000] [--repeat 3] [--styles all]
+                         [--corpora synthetic,seed]
 
-For each N: N synthetic records (benchmarks/generate.py) are written to a temporary folder.
+For each N, two corpora of N records are written to a temporary folder in turn
+(benchmarks/generate.py): "synthetic", varied records of real size (a text of several
+kilobytes, as real records carry), and "seed", N copies of the seed record 115325 (6.6 KB)
+under other ids.
 Every operation runs as a fresh process (as a user runs it); the figure is the median wall
 time of the repeats and the peak memory (max RSS) of the process, each with its ratio to a
 baseline run the same way in the same session:
@@ -26,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .generate import generate
+from .generate import generate, seed_copies
 
 PARSE = (
     "import sys, yaml, pathlib\n"
@@ -36,6 +40,7 @@ PARSE = (
 STYLES = ["chicago-note", "chicago-short", "chicago-bibliography", "archive", "bibtex",
           "biblatex", "csl-json"]
 TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3}
+CORPORA = {"synthetic": generate, "seed": seed_copies}
 PEAK_MB = 300  # export --all at 100k records
 LIST_SECONDS = 1.0  # list --query at 100k records, after the first run
 
@@ -95,8 +100,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--styles", default="all")
+    parser.add_argument("--corpora", default=",".join(CORPORA))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    corpora = args.corpora.split(",")
     styles = STYLES if args.styles == "all" else args.styles.split(",")
     exe = [sys.executable, "-m", "citetool"]
     script = shutil.which("citetool")
@@ -123,41 +130,47 @@ def main() -> None:
         cite = measure(cite_cmd + ["cite", "115325"], env, max(args.repeat, 11),
                        before=cite_cmd + ["validate", "115325"])
         print(line("cite 115325 (cold process)", "-", *cite, base_cite, TARGETS["cite"]))
-        for n in sizes:
-            folder = root / f"r{n}"
-            generate(folder, n)
-            time.sleep(0.2)  # let the newest files settle (see citetool.cache)
-            renv = {**env, "CITETOOL_RECORDS": str(folder)}
-            print()
-            base = measure([sys.executable, "-c", PARSE, str(folder)], renv, args.repeat)
-            print(line("baseline: parse YAML (libyaml)", n, *base, base))
-            ops = [("validate", ["validate"])]
-            ops += [(f"export --all -s {s}", ["export", "--all", "-s", s]) for s in styles]
-            ops += [("list --query", ["list", "--query", "koreans"])]
-            for name, argv in ops:
-                big = n >= 100_000
-                peak_mb = PEAK_MB if big and name.startswith("export") else None
-                seconds = LIST_SECONDS if big and name.startswith("list") else None
-                first = measure(exe + argv, renv, args.repeat, fresh_cache=True)
-                print(line(f"{name} (first)", n, *first, base, TARGETS["first"], peak_mb))
-                renv["CITETOOL_CACHE_DIR"] = str(root / f"cache{n}")
-                run(exe + argv, renv)
-                second = measure(exe + argv, renv, args.repeat)
-                print(line(f"{name} (second)", n, *second, base, TARGETS["second"], peak_mb,
-                           seconds))
-                figures[(name + " first", n)] = first[0]
-                figures[(name + " second", n)] = second[0]
-            figures[("baseline", n)] = base[0]
-            shutil.rmtree(folder)
+        for corpus in corpora:
+            for n in sizes:
+                _corpus(corpus, n, root, env, exe, args.repeat, styles, figures)
         if len(sizes) > 1:
             print("\ngrowth of wall time between sizes (linear: the ratio of the sizes)")
-            for key in sorted({k for k, _ in figures}):
+            for key in sorted({k for k, _ in figures}, key=lambda k: (k.split()[0], k)):
                 steps = [figures[(key, n)] for n in sizes if (key, n) in figures]
                 growth = " -> ".join(f"{b / a:.1f}x" for a, b in zip(steps, steps[1:],
                                                                      strict=False))
                 print(f"  {key:<44} {growth}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _corpus(corpus: str, n: int, root: Path, env: dict[str, str], exe: list[str], repeat: int,
+            styles: list[str], figures: dict[tuple[str, int], float]) -> None:
+    """Measure every operation on one corpus of N records against its own libyaml parse."""
+    folder = root / f"{corpus}{n}"
+    CORPORA[corpus](folder, n)
+    time.sleep(0.2)  # let the newest files settle (see citetool.cache)
+    renv = {**env, "CITETOOL_RECORDS": str(folder)}
+    print(f"\n{corpus} records")
+    base = measure([sys.executable, "-c", PARSE, str(folder)], renv, repeat)
+    print(line("baseline: parse YAML (libyaml)", n, *base, base))
+    ops = [("validate", ["validate"])]
+    ops += [(f"export --all -s {s}", ["export", "--all", "-s", s]) for s in styles]
+    ops += [("list --query", ["list", "--query", "koreans"])]
+    for name, argv in ops:
+        big = n >= 100_000
+        peak_mb = PEAK_MB if big and name.startswith("export") else None
+        seconds = LIST_SECONDS if big and name.startswith("list") else None
+        first = measure(exe + argv, renv, repeat, fresh_cache=True)
+        print(line(f"{name} (first)", n, *first, base, TARGETS["first"], peak_mb))
+        renv["CITETOOL_CACHE_DIR"] = str(root / f"cache-{corpus}{n}")
+        run(exe + argv, renv)
+        second = measure(exe + argv, renv, repeat)
+        print(line(f"{name} (second)", n, *second, base, TARGETS["second"], peak_mb, seconds))
+        figures[(f"{corpus} {name} first", n)] = first[0]
+        figures[(f"{corpus} {name} second", n)] = second[0]
+    figures[(f"{corpus} baseline", n)] = base[0]
+    shutil.rmtree(folder)
 
 
 if __name__ == "__main__":
