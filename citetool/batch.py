@@ -46,21 +46,17 @@ class Loaded:
 
 def search_text(record: Any) -> str:
     """What `--query` searches: title, summary, call number and names, casefolded."""
-    from .formats.archive import plain_name
-
     return " ".join(
         [record.title, record.summary or "", record.source.call_number or ""]
-        + [plain_name(a) for a in record.names]
+        + [a.reading() for a in record.names]
     ).casefold()
 
 
 def listing(record: Any) -> list[str]:
     """The row `list` prints: id, ISO date, shown date, short title, authors, type."""
-    from .formats.archive import archive_date, plain_name
-
-    return [record.id, record.date.iso() if record.date else "",
-            archive_date(record.date) or "undated", record.short_title,
-            "; ".join(plain_name(a) for a in record.authors), record.type]
+    date = record.date
+    return [record.id, date.iso() if date else "", date.plain_text() if date else "undated",
+            record.short_title, "; ".join(a.reading() for a in record.authors), record.type]
 
 
 def _json(value: Any) -> cachemod.Json:

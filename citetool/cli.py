@@ -5,21 +5,17 @@ Exit codes: 0 success, 1 bad data (a record, an id, a file), 2 bad usage (click'
 
 from __future__ import annotations
 
-import itertools
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from . import __version__, store
+from . import __version__, api, project, store
 from .errors import CitetoolError, UsageError
-from .formats import DEFAULT_STYLE, STYLES
-
-if TYPE_CHECKING:
-    from .cache import Cache
-    from .model import Record
+from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES
+from .importers import IMPORTERS
 
 PROGRESS_MIN = 300  # records; smaller batches finish before a bar would help
 
@@ -33,30 +29,60 @@ def _fail(exc: CitetoolError) -> NoReturn:
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of record ids from the records folder."""
     try:
-        folder = store.records_dir((ctx.find_root().params or {}).get("records"))
+        given = (ctx.find_root().obj or {}).get("records") or ctx.find_root().params.get(
+            "records")
+        folder = project.find(given).folder
         return [i for i in store.all_ids(folder) if i.startswith(incomplete)]
     except CitetoolError:
         return []
 
 
+KEY_OPTION = click.option(
+    "--key",
+    type=click.Choice(list(KEYS)),
+    help="Citation keys of BibTeX, BibLaTeX, CSL-JSON and RIS entries: the record id, or "
+    f"first author and year (default: citetool.toml's key, else {DEFAULT_KEY}).",
+)
 STYLE_OPTION = click.option(
     "--style",
     "-s",
     type=click.Choice(list(STYLES)),
-    default=DEFAULT_STYLE,
-    show_default=True,
-    help="Output style.",
+    help=f"Output style (default: citetool.toml's style, else {DEFAULT_STYLE}).",
 )
+RECORDS_HELP = ("Records folder (default: $CITETOOL_RECORDS, else the nearest records/ or "
+                "citetool.toml here or above, else the bundled sample records).")
+NO_CACHE_HELP = "Read and validate every record; neither use nor fill the cache."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--records",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Records folder (default: $CITETOOL_RECORDS, else the bundled records).",
-)
-@click.option("--no-cache", is_flag=True,
-              help="Read and validate every record; neither use nor fill the cache.")
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a global option given after the command where the group keeps its own."""
+    if value:
+        root = ctx.find_root()
+        if root.obj is None:
+            root.obj = {"records": None, "cache": True}
+        root.obj.update({"records": value} if param.name == "records" else {"cache": False})
+        root.obj.pop("project", None)
+    return value
+
+
+class _Group(click.Group):
+    """A group whose global options also work after the command (`cite 1 --records x`)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Register a command, giving it --records and --no-cache too."""
+        cmd.params.extend([
+            click.Option(["--records"], type=click.Path(file_okay=False, path_type=Path),
+                         expose_value=False, callback=_remember, help=RECORDS_HELP),
+            click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_remember,
+                         help=NO_CACHE_HELP),
+        ])
+        super().add_command(cmd, name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path),
+              help=RECORDS_HELP)
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
 @click.version_option(__version__, prog_name="citetool")
 @click.pass_context
 def cli(ctx: click.Context, records: Path | None, no_cache: bool) -> None:
@@ -68,14 +94,17 @@ def _options() -> dict[str, object]:
     return click.get_current_context().find_root().obj or {"records": None, "cache": True}
 
 
-def _folder() -> Path:
-    return store.records_dir(_options()["records"])  # type: ignore[arg-type]
+def _project() -> project.Project:
+    """The records folder of this command line, how it was chosen and its defaults."""
+    options = _options()
+    if "project" not in options:
+        options["project"] = project.find(options["records"])  # type: ignore[arg-type]
+    return options["project"]  # type: ignore[return-value]
 
 
-def _cache() -> Cache | None:
-    from .cache import Cache
-
-    return Cache.open(enabled=bool(_options()["cache"]))
+def _records() -> api.Records:
+    """The records folder the global options chose, opened through the library API."""
+    return api.Records(cache=bool(_options()["cache"]), found=_project())
 
 
 def _progress(total: int, label: str) -> Any:
@@ -84,7 +113,24 @@ def _progress(total: int, label: str) -> Any:
 
     if total < PROGRESS_MIN or not sys.stderr.isatty():
         return contextlib.nullcontext(None)
-    return click.progressbar(length=total, label=label, file=sys.stderr)
+    return _Bar(click.progressbar(length=total, label=label, file=sys.stderr))
+
+
+class _Bar:
+    """click's progress bar as the library's progress: a context giving update(n)."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+
+    def __enter__(self) -> Any:
+        return self.bar.__enter__().update
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
+
+
+def _bar(label: str) -> api.Progress:
+    return lambda total: _progress(total, label)
 
 
 def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -100,61 +146,36 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
 @STYLE_OPTION
+@KEY_OPTION
 @click.option("--page", "-p", callback=_one_line,
               help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
-def cite(ids: tuple[str, ...], style: str, page: str | None) -> None:
-    """Print citations of the records ID... in the order given."""
-    from . import batch, formats
-
+def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
+    """Print citations of the records ID... in the order given ('-' reads ids from stdin)."""
     try:
-        folder = _folder()
-        chosen = formats.get(style)
-        cache = _cache()
-        records = [batch.one(store.path_for(folder, i), cache) for i in ids]
-        text = chosen.render(records, page)
+        text = _records().cite(store.with_stdin(ids, sys.stdin), style, page, key)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(text)
 
 
-def _is_path(arg: str) -> bool:
-    return "/" in arg or arg.endswith(".yaml")
-
-
 @cli.command()
 @click.argument("targets", nargs=-1, shell_complete=_complete_ids)
 def validate(targets: tuple[str, ...]) -> None:
-    """Validate the given records (ids or paths), or all of them."""
-    from . import batch
-
-    bad = 0
-    paths: list[Path] = []
+    """Validate the given records (ids or paths, '-' reads them from stdin), or all of them."""
     try:
-        folder = None if targets and all(_is_path(t) for t in targets) else _folder()
+        targets = tuple(store.with_stdin(targets, sys.stdin))
+        opts = _options()
+        found = api.validate(targets, opts["records"], bool(opts["cache"]),  # type: ignore[arg-type]
+                             progress=_bar("validating"))
     except CitetoolError as exc:
         _fail(exc)
-    if not targets:
-        refused: list[CitetoolError] = []
-        paths = store.all_files(folder, refused)  # type: ignore[assignment, arg-type]
-        for exc in refused:  # a link outside the folder, refused as `cite` refuses it
-            bad += 1
-            click.echo(str(exc), err=True)
-    for target in targets:
-        try:
-            paths.append(Path(target) if _is_path(target) else store.path_for(folder, target))
-        except CitetoolError as exc:
-            bad += 1
-            click.echo(str(exc), err=True)
-    total = len(targets) or len(paths) + bad
-    with _progress(len(paths), "validating") as bar:
-        for loaded in batch.load(paths, None, _cache(), progress=bar and bar.update):
-            if loaded.error is not None:
-                bad += 1
-                click.echo(str(loaded.error), err=True)
-    if bad:
-        click.echo(f"citetool: {bad} of {total} records are invalid", err=True)
+    for problem in found.problems:
+        click.echo(str(problem), err=True)
+    if found.problems:
+        click.echo(f"citetool: {len(found.problems)} of {found.total} records are invalid",
+                   err=True)
         sys.exit(1)
-    click.echo(f"{total} records valid")
+    click.echo(f"{found.total} records valid")
 
 
 # --- selection and filters shared by export and list ---------------------------------------
@@ -164,110 +185,29 @@ def _filters(func: object) -> object:
     for option in reversed(
         [
             click.option("--type", "doc_type", help="Only documents of this type."),
-            click.option("--language", help="Only records whose text is in this language."),
+            click.option("--language", help="Only records whose text is in this language "
+                         "(a code such as en or ru)."),
             click.option("--since", help="Only documents dated on or after (YYYY[-MM[-DD]])."),
             click.option("--until", help="Only documents dated on or before (YYYY[-MM[-DD]])."),
             click.option("--author", help="Only records with an author matching this text."),
             click.option("--query", "-q", help="Search title, summary, names and call number."),
+            click.option("--sort", type=click.Choice(list(api.SORTS)), default="id",
+                         show_default=True, help="Order of the records."),
         ]
     ):
         func = option(func)  # type: ignore[operator]
     return func
 
 
-def _date_bound(value: str | None, name: str) -> list[int] | None:
-    if value is None:
-        return None
-    from .model import _parse_point
-
-    try:
-        point = _parse_point(value)
-    except ValueError as exc:
-        raise UsageError(None, f"--{name}: {exc}") from None
-    return [point[k] for k in ("year", "month", "day") if k in point]
+def _query(ids: Iterable[str], all_: bool, opts: dict[str, Any]) -> api.Query:
+    chosen = store.with_stdin(ids, sys.stdin)
+    return api.Query(ids=tuple(chosen), all=all_, type=opts.get("doc_type"),
+                     language=opts.get("language"), since=opts.get("since"),
+                     until=opts.get("until"), author=opts.get("author"), text=opts.get("query"))
 
 
-def _matches(record: Record, opts: dict[str, object]) -> bool:
-    """Whether a record passes the filters other than --query."""
-    from .formats.archive import plain_name
-
-    if opts.get("doc_type") and record.type != opts["doc_type"]:
-        return False
-    if opts.get("language") and record.language != opts["language"]:
-        return False
-    since, until = opts.get("since"), opts.get("until")
-    if since or until:
-        if record.date is None:
-            return False
-        start = record.date.parts()
-        end = record.date.until.parts() if record.date.until else start
-        if since and end[: len(since)] < since:  # type: ignore[arg-type]
-            return False
-        if until and start[: len(until)] > until:  # type: ignore[arg-type]
-            return False
-    if opts.get("author"):
-        needle = str(opts["author"]).casefold()
-        if not any(needle in plain_name(a).casefold() for a in record.authors):
-            return False
-    return True
-
-
-_RECORD_FILTERS = ("doc_type", "language", "since", "until", "author")
-
-
-def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invalid: bool,
-            style: Any = None, label: str = "reading", listing: bool = False
-            ) -> list[tuple[str, Any]]:
-    """(id, piece or listing row) of the chosen records (ids, or all), filtered; report
-    problems.
-
-    Entries come from the cache where fresh; only what --query or the other filters need is
-    looked at, so a query over many records reads no YAML and builds no record.
-    """
-    from . import batch
-
-    folder = _folder()
-    opts = dict(opts)
-    opts["since"] = _date_bound(opts.get("since"), "since")  # type: ignore[arg-type]
-    opts["until"] = _date_bound(opts.get("until"), "until")  # type: ignore[arg-type]
-    chosen = list(ids)
-    if chosen == ["-"]:
-        chosen = [rid for line in sys.stdin for rid in line.partition("#")[0].split()]
-    chosen = list(dict.fromkeys(chosen))  # a bibliography lists each record once
-    by_record = any(opts.get(k) for k in _RECORD_FILTERS)
-    paths: list[Any]
-    problems: list[CitetoolError] = []
-    if not chosen and (all_ or by_record or opts.get("query")):
-        paths = store.all_files(folder, problems)
-    elif not chosen:
-        raise UsageError(None, "give record ids, '-' to read them from stdin, or --all")
-    else:
-        paths = []
-    for rid in chosen:
-        try:
-            paths.append(store.path_for(folder, rid))
-        except CitetoolError as exc:
-            problems.append(exc)
-    needle = str(opts["query"]).casefold() if opts.get("query") else None
-    kept = []
-    with _progress(len(paths), label) as bar:
-        for loaded in batch.load(paths, style, _cache(), progress=bar and bar.update,
-                                 data=by_record, search=needle is not None, listing=listing,
-                                 needle=needle):
-            if loaded.error is not None:
-                problems.append(loaded.error)
-            elif needle is not None and needle not in loaded.entry.search:  # type: ignore[union-attr]
-                continue
-            elif by_record and not _matches(loaded.record(), opts):
-                continue
-            else:
-                entry = loaded.entry
-                kept.append((loaded.id, entry.piece(style.name) if style else entry.listing))  # type: ignore[union-attr]
-    for exc in problems:
-        click.echo(("skipped: " if skip_invalid else "") + str(exc), err=True)
-    if problems and not skip_invalid:
-        raise CitetoolError(None, f"{len(problems)} record(s) could not be read; nothing written")
-    return kept
+def _report_skipped(skip_invalid: bool) -> Any:
+    return lambda exc: click.echo(("skipped: " if skip_invalid else "") + str(exc), err=True)
 
 
 @cli.command()
@@ -275,32 +215,32 @@ def _select(ids: Iterable[str], all_: bool, opts: dict[str, object], skip_invali
 @click.option("--all", "all_", is_flag=True, help="Export every record.")
 @_filters  # type: ignore[arg-type]
 @STYLE_OPTION
+@KEY_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--skip-invalid", is_flag=True, help="Skip missing or invalid records.")
 def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, force: bool,
-           skip_invalid: bool, **opts: object) -> None:
+           skip_invalid: bool, sort: str, key: str, **opts: Any) -> None:
     """Write a bibliography of records: ids, '-' for ids on stdin, or --all, with filters."""
     from . import formats, fsio
 
     try:
-        chosen = formats.get(style)
+        records = _records()
+        chosen = formats.get(records.style(style))
         if output is not None:
             fsio.check_writable(output, force)  # fails early: exists, no --force
-        loaded = _select(ids, all_, opts, skip_invalid, chosen, "exporting")
-        loaded.sort(key=lambda item: item[0])
-        chunks = chosen.stream([piece for _, piece in loaded], export=True)
-        del loaded
+        chunks = records.export_chunks(_query(ids, all_, opts), chosen, skip_invalid,
+                                       key=key, sort=sort, progress=_bar("exporting"),
+                                       on_problem=_report_skipped(skip_invalid))
         if output is None:
             out = sys.stdout
             if out is None:
                 raise CitetoolError(None, "standard output is closed; use -o FILE")
             out.writelines(chunks)
-            out.write("\n")
             out.flush()
         else:
-            fsio.write_atomic(output, itertools.chain(chunks, ["\n"]), force=force)
+            fsio.write_atomic(output, chunks, force=force)
     except CitetoolError as exc:
         _fail(exc)
 
@@ -308,17 +248,19 @@ def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, fo
 @cli.command(name="list")
 @_filters  # type: ignore[arg-type]
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def list_(as_json: bool, **opts: object) -> None:
+def list_(as_json: bool, sort: str, **opts: Any) -> None:
     """List records: id, date, short title and authors."""
     import json
 
     try:
-        loaded = _select((), True, opts, skip_invalid=True, label="listing", listing=True)
+        selection = _records().entries(_query((), True, opts), listing=True, sort=sort,
+                                       progress=_bar("listing"))
     except CitetoolError as exc:
         _fail(exc)
+    for problem in selection.problems:
+        _report_skipped(True)(problem)
     lines = []
-    loaded.sort(key=lambda item: item[0])
-    for _, row in loaded:
+    for _, row in selection.items:
         rid, iso, shown, short, authors, kind = row
         if as_json:
             row = {"id": rid, "date": iso, "short_title": short, "authors": authors,
@@ -331,24 +273,29 @@ def list_(as_json: bool, **opts: object) -> None:
 
 
 @cli.command()
-@click.argument("record_id", shell_complete=_complete_ids)
-@click.option("--json", "fmt", flag_value="json", help="As JSON.")
-@click.option("--yaml", "fmt", flag_value="yaml", default=True, help="As YAML (default).")
-def show(record_id: str, fmt: str) -> None:
-    """Show one validated record."""
+@click.argument("record_ids", nargs=-1, required=True, metavar="ID...",
+                shell_complete=_complete_ids)
+@click.option("--json", "as_json", is_flag=True,
+              help="As JSON: an object, or an array for several ids or '-'.")
+@click.option("--yaml", "as_yaml", is_flag=True, help="As YAML (default).")
+def show(record_ids: tuple[str, ...], as_json: bool, as_yaml: bool) -> None:
+    """Show validated records ('-' reads ids from stdin)."""
     import json
 
-
+    if as_json and as_yaml:
+        raise click.UsageError("--yaml and --json cannot be used together")
     try:
-        record = store.load(_folder(), record_id)
+        found = _records()
+        records = [found.get(i) for i in store.with_stdin(record_ids, sys.stdin)]
     except CitetoolError as exc:
         _fail(exc)
-    if fmt == "json":
-        data = record.model_dump(mode="json", exclude_defaults=True)
-        data = {"id": record.id, **data}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    if as_json:
+        data = [{"id": r.id, **r.model_dump(mode="json", exclude_defaults=True)}
+                for r in records]
+        several = len(record_ids) > 1 or "-" in record_ids
+        click.echo(json.dumps(data if several else data[0], ensure_ascii=False, indent=2))
     else:
-        click.echo(store.to_yaml(record, header=False), nl=False)
+        click.echo("---\n".join(store.to_yaml(r, header=False) for r in records), nl=False)
 
 
 @cli.command()
@@ -363,26 +310,24 @@ def schema() -> None:
 
 TEMPLATE = """\
 # yaml-language-server: $schema=record.schema.json
-# A citetool record. Run `citetool schema` for every field and `citetool validate {id}`.
+# A citetool record. Replace every 'TODO: ...' value (citetool refuses the record until you
+# do) or delete the optional fields you cannot fill, then run `citetool validate {id}`.
+# `citetool schema` describes every field.
 id: '{id}'
-type: document            # telegram, memorandum, letter, record-of-conversation, ...
-title: Title as the archive gives it
-short_title: Short Title  # at most four words, in the title's order
-date:                     # omit the whole field if undated
-  year: 1962
-  month: 3                # optional
-  day: 24                 # optional
-  # circa: true
+type: 'TODO: document type'   # telegram, memorandum, letter, record-of-conversation, ...
+title: 'TODO: the title as the archive gives it'
+short_title: 'TODO: short title'  # at most four words, in the title's order
+date: 'TODO: 1962-03-24'      # or 1962-03, 1962, 1962~; delete the field if undated
 authors:
-- org: Ministry of Foreign Affairs
+- org: 'TODO: the organization that wrote it'
 # - family: Wang
 #   given: Jeffrey
 translators: []
 archive: Wilson Center Digital Archive
 url: https://digitalarchive.wilsoncenter.org/document/{id}
 source:
-  call_number: PRC FMA 000-00000-00
-  pages: 1-2
+  call_number: 'TODO: call number'
+  pages: 'TODO: pages'        # optional
 language: en
 """
 
@@ -396,7 +341,7 @@ def new(record_id: str, force: bool) -> None:
 
     try:
         store.check_id(record_id)
-        path = _folder() / f"{record_id}.yaml"
+        path = _project().writable() / f"{record_id}.yaml"
         fsio.write_atomic(path, TEMPLATE.format(id=record_id), force=force)
         store.ensure_schema(path.parent)
     except CitetoolError as exc:
@@ -404,55 +349,81 @@ def new(record_id: str, force: bool) -> None:
     click.echo(str(path))
 
 
+@cli.command()
+def init() -> None:
+    """Make the current folder a project: records/ and citetool.toml (never overwritten)."""
+    try:
+        made = project.init(None, _options()["records"])  # type: ignore[arg-type]
+    except CitetoolError as exc:
+        _fail(exc)
+    for path in made:
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, shell_complete=_complete_ids)
+@click.option("--check", is_flag=True,
+              help="Change nothing: list the files that would change; exit 1 if any would.")
+def fmt(targets: tuple[str, ...], check: bool) -> None:
+    """Rewrite records (ids or paths, '-' reads them from stdin; default all) in the
+    canonical layout."""
+    from . import layout
+
+    try:
+        targets = tuple(store.with_stdin(targets, sys.stdin))
+        if not targets and not check:
+            _project().writable()
+        paths, problems = project.record_files(targets, _project)
+    except CitetoolError as exc:
+        _fail(exc)
+    changed = 0
+    for path in paths:
+        try:
+            if layout.format_file(path, check):
+                changed += 1
+                click.echo(str(path))
+        except CitetoolError as exc:
+            problems.append(exc)
+    for exc in problems:
+        click.echo(f"citetool: {exc}", err=True)
+    total = len(targets) or len(paths)
+    verb = "would be reformatted" if check else "reformatted"
+    click.echo(f"{changed} of {total} records {verb}", err=True)
+    if problems:
+        click.echo(f"citetool: {len(problems)} of {total} records could not be formatted",
+                   err=True)
+    if problems or (check and changed):
+        sys.exit(1)
+
+
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False,
                                                                   allow_dash=True))
-@click.option("--from", "fmt", type=click.Choice(["page", "bibtex", "csl-json"]),
+@click.option("--from", "fmt", type=click.Choice(list(IMPORTERS)),
               help="Input format (default: from the file name, else the content).")
 @click.option("--dry-run", is_flag=True, help="Print the records as YAML; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite records that already exist.")
 def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool) -> None:
-    """Import archive pages, BibTeX/BibLaTeX or CSL-JSON files ('-' for stdin) as records."""
-    from . import fsio, importers
-
-    try:
-        folder = _folder()
-        if not dry_run and not folder.is_dir():
-            raise CitetoolError(str(folder), "records folder does not exist")
-    except CitetoolError as exc:
-        _fail(exc)
+    """Import archive pages, BibTeX/BibLaTeX, CSL-JSON or RIS files ('-' for stdin)."""
+    sources = [("<stdin>", _stdin_bytes()) if name == "-" else name for name in files]
     failures = written = 0
     shown: list[str] = []
-    for name in files:
-        label = "<stdin>" if name == "-" else name
-        try:
-            data = sys.stdin.buffer.read() if name == "-" else _read_input(name)
-            outcomes = importers.run(importers.decode(data, label), label, fmt)
-        except CitetoolError as exc:
-            if isinstance(exc, UsageError):
-                _fail(exc)
-            outcomes = [importers.Outcome(error=exc)]
-        for outcome in outcomes:
-            try:
-                if outcome.error is not None:
-                    raise outcome.error
-                where = f"{label}#{outcome.raw.get('id', '?')}"  # type: ignore[union-attr]
-                record = store.validate(outcome.raw, where)
-                if outcome.kept_in_notes:
-                    click.echo(f"{where}: kept in notes (no field for them): "
-                               + ", ".join(outcome.kept_in_notes), err=True)
-                text = store.to_yaml(record)
-                if dry_run:
-                    shown.append(text)
-                    continue
-                with fsio.locked(folder):
-                    fsio.write_atomic(folder / f"{record.id}.yaml", text, force=force)
-                    store.ensure_schema(folder)
-                written += 1
-                click.echo(f"imported {record.id} -> {folder / (record.id + '.yaml')}", err=True)
-            except CitetoolError as exc:
+    try:
+        for done in _records().import_files(sources, fmt, force=force, dry_run=dry_run):
+            if done.error is not None:
                 failures += 1
-                click.echo(f"citetool: {exc}", err=True)
+                click.echo(f"citetool: {done.error}", err=True)
+                continue
+            if done.kept_in_notes:
+                click.echo(f"{done.label}: kept in notes (no field for them): "
+                           + ", ".join(done.kept_in_notes), err=True)
+            if dry_run:
+                shown.append(done.text or "")
+                continue
+            written += 1
+            click.echo(f"imported {done.record.id} -> {done.path}", err=True)  # type: ignore[union-attr]
+    except CitetoolError as exc:
+        _fail(exc)
     if shown:
         click.echo("---\n".join(shown), nl=False)
     if failures:
@@ -461,16 +432,10 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
         sys.exit(1)
 
 
-def _read_input(name: str) -> bytes:
-    from .importers import MAX_BYTES
-
-    try:
-        with open(name, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise CitetoolError(name, "is a folder, not a file") from None
-    except OSError as exc:
-        raise CitetoolError(name, exc.strerror or "cannot be read") from None
+def _stdin_bytes() -> bytes:
+    if sys.stdin is None:
+        _fail(CitetoolError("standard input", "is closed"))
+    return sys.stdin.buffer.read()
 
 
 def _utf8_streams() -> None:

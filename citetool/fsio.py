@@ -89,9 +89,10 @@ def is_stream(path: str | os.PathLike[str]) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode) or names_descriptor(path)
 
 
-def check_writable(path: Path, force: bool) -> None:
-    """Fail early, before any work, if writing to path would be refused for existing."""
-    if not force and not is_stream(path) and Path(path).exists():
+def check_writable(path: Path, force: bool = False) -> None:
+    """Refuse early, before any work, to replace an existing file without `force` (a
+    device, FIFO, terminal or descriptor is written into, so it is never refused)."""
+    if not force and Path(path).is_file() and not names_descriptor(path):
         raise _exists(path)
 
 

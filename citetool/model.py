@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from .plain import DateMethods, RecordMethods
+from .plain import MONTHS, AgentMethods, DateMethods, RecordMethods
 
 DOCUMENT_TYPES = (
     "agreement",
@@ -46,6 +46,7 @@ DOCUMENT_TYPES = (
 DocumentType = Literal[DOCUMENT_TYPES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # control characters and line breaks
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
@@ -88,7 +89,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Person(_Strict):
+class Person(_Strict, AgentMethods):
     """A person, with the parts of the name every format needs."""
 
     org: ClassVar[None] = None  # lets renderers ask any agent for .org cheaply
@@ -112,8 +113,15 @@ class Person(_Strict):
     )
 
 
-class Organization(_Strict):
+class Organization(_Strict, AgentMethods):
     """An organization (ministry, embassy, party committee) as author or recipient."""
+
+    # lets renderers ask any agent for a person's parts cheaply
+    family: ClassVar[None] = None
+    given: ClassVar[None] = None
+    particle: ClassVar[None] = None
+    suffix: ClassVar[None] = None
+    family_first: ClassVar[bool] = False
 
     org: Line = Field(description="The organization's name, in normal order.")
 
@@ -155,13 +163,87 @@ class DatePoint(_Strict, DateMethods):
 _ISO_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def _parse_point(text: str) -> dict[str, int]:
-    """Turn '1962', '1962-03' or '1962-03-24' into date parts."""
+def parse_point(text: str) -> dict[str, int]:
+    """Turn '1962', '1962-03' or '1962-03-24' into date parts (ValueError if it is not one)."""
     m = _ISO_POINT.match(text.strip())
     if not m:
         raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     keys = ("year", "month", "day")
     return {k: int(v) for k, v in zip(keys, m.groups(), strict=True) if v is not None}
+
+
+def parse_date(text: str) -> dict[str, Any]:
+    """Turn the short text forms of a date into its fields: '1962-03-24', '1962-03', '1962',
+    '1962~' (approximate) and '1962-03/1962-05' (a range). ValueError if it is none of them."""
+    text = text.strip()
+    out: dict[str, Any] = {}
+    if text.endswith("~"):
+        out["circa"] = True
+        text = text[:-1]
+    start, _, end = text.partition("/")
+    out.update(parse_point(start))
+    if end:
+        out["until"] = parse_point(end)
+    return out
+
+
+_MONTH_NUMBERS = {name.lower(): i for i, name in enumerate(MONTHS, 1)}
+_WRITTEN_POINT = re.compile(r"(?:(?P<month>[A-Za-z]+)\.?(?:\s+(?P<day>\d{1,2}))?)?,?\s*"
+                            r"(?P<year>\d{4})?")
+_DAY_YEAR = re.compile(r"(?P<day>\d{1,2}),\s*(?P<year>\d{4})")
+_WRITTEN_RANGE = re.compile(r"\s*(?:\u2013|\u2014|\s-\s|\s+to\s+|(?<=\d)-(?=\d))\s*")
+
+
+def _written_point(text: str, template: dict[str, int] | None = None) -> dict[str, int]:
+    m = _WRITTEN_POINT.fullmatch(text.strip())
+    if not m or not text.strip():
+        raise ValueError(f"{text!r} is not a date")
+    out: dict[str, int] = {}
+    template = template or {}
+    year = m["year"] or template.get("year")
+    if year is None:
+        raise ValueError(f"{text!r} has no year")
+    out["year"] = int(year)
+    if m["month"]:
+        month = _MONTH_NUMBERS.get(m["month"].lower())
+        if month is None:
+            raise ValueError(f"unknown month {m['month']!r}")
+        out["month"] = month
+    if m["day"]:
+        if "month" not in out:
+            raise ValueError(f"{text!r} has a day but no month")
+        out["day"] = int(m["day"])
+    return out
+
+
+def parse_written(text: str) -> dict[str, Any]:
+    """Turn a date written in words into its fields, as the archive writes it ('March 24,
+    1962', 'March 1962', '1962', 'c. 1962', 'May 1962 - June 1962', 'March 04, 1962') or as
+    CMOS does ('March 24\u201326, 1962', 'March\u2013May 1962', '[1962?]').
+    ValueError if it is none of them."""
+    text = " ".join(text.split())
+    out: dict[str, Any] = {}
+    if text.startswith("[") and text.endswith("?]"):
+        text, out["circa"] = text[1:-2], True
+    for prefix in ("c. ", "ca. ", "circa "):
+        if text.lower().startswith(prefix):
+            text, out["circa"] = text[len(prefix):], True
+    start, *rest = _WRITTEN_RANGE.split(text, maxsplit=1)
+    if not rest:
+        out.update(_written_point(start))
+        return out
+    # the start leaves out what it shares with the end: 'March 24\u201326, 1962'
+    day_only = _DAY_YEAR.fullmatch(rest[0].strip())
+    if day_only:
+        out.update(_written_point(start, {"year": int(day_only["year"])}))
+        if "day" not in out:
+            raise ValueError(f"{text!r} is not a date")
+        out["until"] = {"year": out["year"], "month": out["month"], "day": int(day_only["day"])}
+        return out
+    end = _written_point(rest[0])
+    out.update(_written_point(start, end))
+    out["until"] = end
+    return out
 
 
 class Date(DatePoint):
@@ -174,18 +256,7 @@ class Date(DatePoint):
     @classmethod
     def _from_text(cls, value: Any) -> Any:
         """Accept the short text forms '1962-03-24', '1962-03', '1962~' and '1962/1963'."""
-        if not isinstance(value, str):
-            return value
-        text = value.strip()
-        out: dict[str, Any] = {}
-        if text.endswith("~"):
-            out["circa"] = True
-            text = text[:-1]
-        start, _, end = text.partition("/")
-        out.update(_parse_point(start))
-        if end:
-            out["until"] = _parse_point(end)
-        return out
+        return parse_date(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check_range(self) -> Date:
@@ -275,7 +346,7 @@ class Record(_Strict, RecordMethods):
     )
     language: str = Field(
         "en",
-        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        pattern=LANGUAGE_PATTERN.pattern,
         description="BCP 47 code of the language of the text given (an English "
         "translation: 'en').",
     )
@@ -291,6 +362,16 @@ class Record(_Strict, RecordMethods):
         default_factory=dict,
         description="Facts from an import that have no field here, kept rather than lost.",
     )
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        # an id names a file: one line as given (not stripped), and never a way out of the
+        # records folder, as `cite` refuses it
+        if isinstance(value, str) and (value != value.strip() or ".." in value):
+            raise ValueError("an id is one word of letters, digits, '.', '_' or '-', "
+                             "without '..' or spaces and line breaks")
+        return value
 
     @field_validator("title", "short_title", "archive", "source_statement")
     @classmethod

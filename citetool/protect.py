@@ -21,7 +21,12 @@ def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
     found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)]
     for phrase in keep_case:
         found += _occurrences(title, phrase)
-    found.sort()
+    return merge(found)
+
+
+def merge(found: list[Span]) -> list[Span]:
+    """Spans sorted, with overlapping or touching ones joined."""
+    found = sorted(found)
     merged: list[Span] = []
     for start, end in found:
         if merged and start <= merged[-1][1]:

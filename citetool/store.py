@@ -6,9 +6,9 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import CitetoolError
 
@@ -27,12 +27,11 @@ def bundled_records() -> Path:
 
 
 def records_dir(option: str | os.PathLike[str] | None = None) -> Path:
-    """The records folder: the --records option, else $CITETOOL_RECORDS, else the bundled one."""
-    chosen = option or os.environ.get(ENV_RECORDS) or None
-    folder = Path(chosen) if chosen else bundled_records()
-    if not folder.is_dir():
-        raise CitetoolError(str(folder), "records folder does not exist")
-    return folder
+    """The records folder: the --records option, else $CITETOOL_RECORDS, else the nearest
+    records/ or citetool.toml from the current folder upward, else the bundled one."""
+    from . import project
+
+    return project.find(option).folder
 
 
 def check_id(record_id: str) -> str:
@@ -47,13 +46,49 @@ def check_id(record_id: str) -> str:
     return record_id
 
 
-def path_for(folder: Path, record_id: str) -> Path:
-    """The file that holds a record id; it must exist and stay inside the folder."""
+STDIN = "standard input"
+
+
+def read_ids(stream: IO[str] | None) -> list[str]:
+    """Record ids from a stream: separated by spaces or new lines, `#` starts a comment.
+
+    A closed stream (sys.stdin is None) or one with no ids is an error that says so.
+    """
+    if stream is None:
+        raise CitetoolError(STDIN, "is closed: give the record ids as arguments")
+    try:
+        lines = list(stream)
+    except UnicodeDecodeError as exc:
+        raise CitetoolError(STDIN, f"not valid UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise CitetoolError(STDIN, exc.strerror or "cannot be read") from None
+    ids = [rid for line in lines for rid in line.partition("#")[0].split()]
+    if not ids:
+        what = "was empty" if not "".join(lines).strip() else "held only comments"
+        raise CitetoolError(STDIN, f"{what}: no record ids to read ('-' reads ids separated "
+                            "by spaces or new lines)")
+    return ids
+
+
+def with_stdin(args: Iterable[str], stream: IO[str] | None) -> list[str]:
+    """The arguments with `-` replaced by the ids read from the stream (read once)."""
+    args = list(args)
+    if args.count("-") > 1:
+        raise CitetoolError(STDIN, "'-' may be given once")
+    if "-" not in args:
+        return args
+    at = args.index("-")
+    return [*args[:at], *read_ids(stream), *args[at + 1:]]
+
+
+def path_for(folder: Path, record_id: str, where: str | None = None) -> Path:
+    """The file that holds a record id; it must exist and stay inside the folder. A missing
+    one is named with `where` (the folder and how it was chosen), else the folder."""
     path = folder / f"{check_id(record_id)}.yaml"
     if not path.exists():  # a folder or FIFO of that name is named for what it is when read
         close = difflib.get_close_matches(record_id, list(all_ids(folder)), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise CitetoolError(str(path), f"no record with id {record_id!r}{hint}")
+        raise CitetoolError(None, f"no record with id {record_id!r} in {where or folder}{hint}")
     inside(folder, path)
     return path
 
@@ -113,6 +148,13 @@ def read_raw(path: Path) -> Any:
     """Read a record file's YAML into plain data, with clear errors."""
     from . import yamlio
 
+    return yamlio.load_text(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """A record file's text: a regular file, UTF-8, within the size limit."""
+    from . import yamlio
+
     try:
         # non-blocking: opening a FIFO named like a record must not wait for a writer
         with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
@@ -130,7 +172,47 @@ def read_raw(path: Path) -> Any:
         raise CitetoolError(str(path), "is a folder, not a record file") from None
     except OSError as exc:
         raise CitetoolError(str(path), exc.strerror or "cannot be read") from None
-    return yamlio.load_text(yamlio.decode(data, str(path)), str(path))
+    return yamlio.decode(data, str(path))
+
+
+PLACEHOLDER = "TODO:"  # starts every value `citetool new` leaves for the user to write
+_PLACEHOLDER = re.compile(r"\s*" + PLACEHOLDER)
+
+
+def _holds_placeholder(raw: Any) -> bool:
+    """Whether any value is a placeholder: the quick look every record read pays for."""
+    if raw.__class__ is str:
+        return _PLACEHOLDER.match(raw) is not None
+    stack = [raw] if raw.__class__ in (dict, list) else []
+    match = _PLACEHOLDER.match
+    while stack:  # no recursion: records may nest deeply
+        value = stack.pop()
+        for item in value.values() if value.__class__ is dict else value:
+            kind = item.__class__
+            if kind is str:
+                if match(item) is not None:
+                    return True
+            elif kind is dict or kind is list:
+                stack.append(item)
+    return False
+
+
+def placeholder(raw: Any) -> str | None:
+    """The dotted field of the first value still holding a template placeholder, if any."""
+    if not _holds_placeholder(raw):
+        return None
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if _PLACEHOLDER.match(value):
+                return where or None
+        elif isinstance(value, dict):
+            stack.extend((f"{where}.{k}" if where else str(k), v)
+                         for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{where}.{i}", v) for i, v in reversed(list(enumerate(value))))
+    return None
 
 
 def validate(raw: Any, path: str, expected_id: str | None = None) -> Record:
@@ -144,6 +226,10 @@ def validate(raw: Any, path: str, expected_id: str | None = None) -> Record:
     if not isinstance(raw, dict):
         kind = "a list" if isinstance(raw, list) else "a single value"
         raise CitetoolError(path, f"a record must be a mapping of fields, not {kind}")
+    left = placeholder(raw)
+    if left is not None:
+        raise CitetoolError(path, f"still the template's placeholder ({PLACEHOLDER} ...): "
+                            "write the real value, or delete the field if it is optional", left)
     try:
         record = Record.model_validate(raw)
     except ValidationError as exc:
@@ -157,8 +243,6 @@ def validate(raw: Any, path: str, expected_id: str | None = None) -> Record:
 
 def _explain(exc: Any, path: str, raw: dict[str, Any]) -> CitetoolError:
     """Turn pydantic's first error into path, field and a plain reason."""
-    from .model import Record
-
     errors = exc.errors(include_url=False)
     # an unknown field explains a "missing" one (a misspelt key), so report it first
     err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
@@ -167,8 +251,7 @@ def _explain(exc: Any, path: str, raw: dict[str, Any]) -> CitetoolError:
     kind = err["type"]
     if kind == "extra_forbidden":
         name = loc[-1] if loc else ""
-        known = list(Record.model_fields) if len(loc) == 1 else []
-        close = difflib.get_close_matches(name, known, n=1)
+        close = difflib.get_close_matches(name, _known_fields(err["loc"][:-1]), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return CitetoolError(path, f"unknown field{hint}", field)
     if kind == "missing":
@@ -178,6 +261,31 @@ def _explain(exc: Any, path: str, raw: dict[str, Any]) -> CitetoolError:
     if kind == "literal_error" and loc and loc[0] == "type":
         reason = f"unknown document type {err.get('input')!r}"
     return CitetoolError(path, reason, field)
+
+
+def _known_fields(loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at a place in a record (`authors.0` -> a person's or an
+    organization's), for "did you mean" hints on nested typos."""
+    from .model import Record
+
+    models: list[Any] = [Record]
+    for part in loc:
+        if isinstance(part, int) or part in ("person", "org"):
+            continue  # list positions and union tags: the models found so far stay
+        models = [inner for model in models if part in model.model_fields
+                  for inner in _models_in(model.model_fields[part].annotation)]
+    return [name for model in models for name in model.model_fields]
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    """The pydantic models a field's type can hold (through lists, unions, Annotated)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
 def load_path(path: Path) -> Record:

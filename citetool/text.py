@@ -50,7 +50,6 @@ _FIRST_LETTER = re.compile(r"(\s*)(.)(.*)", re.S)
 _GREEK = re.compile("[\u0370-\u03ff]$")
 _END_PUNCT = re.compile(r"[!?:]$")
 _PLURAL = re.compile("[-\u2013,&]")
-_INITIAL = re.compile(r"\.(?=\w)")
 
 def _capitalise(word: str) -> str:
     """Uppercase the first character, leaving a lone Greek letter alone."""
@@ -222,6 +221,8 @@ def page_range(pages: str) -> str:
     return out.replace("-", "\u2013")
 
 
-def space_initials(given: str) -> str:
-    """Initials are spaced: 'L.W.' -> 'L. W.'."""
-    return _INITIAL.sub(". ", given)
+def and_list(names: list[str], serial: bool = True) -> str:
+    """'A', 'A and B', 'A, B, and C' (with the serial comma) or 'A, B and C' (without)."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + (", and " if serial else " and ") + names[-1]

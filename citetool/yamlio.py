@@ -7,6 +7,7 @@ aliases (so no alias bombs), duplicate keys rejected.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -95,9 +96,7 @@ def load_text(text: str, path: str) -> Any:
             return None
         return _build(node, path, "*" in text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise CitetoolError(path, f"invalid YAML: {exc.problem}{where}") from None
+        raise _explain(exc, text, path) from None
     except yaml.YAMLError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CitetoolError(path, f"invalid YAML: {reason}") from None
@@ -105,6 +104,37 @@ def load_text(text: str, path: str) -> Any:
         raise CitetoolError(path, "invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_KEY = re.compile(r"^\s*(?:-\s+)*([^\s:#'\"-][^:#]*?):(?:\s|$)")
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str, path: str) -> CitetoolError:
+    """A parser error as one line that says what to do for the commonest mistakes: a colon
+    in an unquoted value, a tab, a value starting with a reserved character."""
+    mark = exc.problem_mark
+    if mark is None:
+        return CitetoolError(path, f"invalid YAML: {exc.problem}")
+    lines = _LINE_BREAK.split(text)  # YAML's line breaks, as the mark counts them
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    key = _KEY.match(line)
+    field = key.group(1).strip() if key else None
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    problem = str(exc.problem)
+    if "\t" in line[: mark.column + 1] and ("tab" in problem or "cannot start" in problem):
+        return CitetoolError(path, f"a tab in the indentation ({where}): use spaces", field)
+    if "mapping values are not allowed" in problem:
+        if key and mark.column > key.end(1):
+            return CitetoolError(path, f"a colon and space in an unquoted value ({where}): "
+                                 "quote the value ('...' or \"...\")", field)
+        return CitetoolError(path, f"invalid YAML: {problem} ({where}): check the indentation "
+                             "of this line and the one before", field)
+    char = line[mark.column] if mark.column < len(line) else ""
+    if "cannot start any token" in problem and char in "@`%":
+        return CitetoolError(path, f"a value cannot start with {char!r} ({where}): quote the "
+                             "value ('...' or \"...\")", field)
+    return CitetoolError(path, f"invalid YAML: {problem} ({where})")
 
 
 class _Dumper(yaml.SafeDumper):

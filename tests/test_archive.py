@@ -39,6 +39,6 @@ def test_legacy_layout_pads_the_day(records):
 def test_dates():
     from citetool.model import Date
 
-    assert archive.archive_date(Date.model_validate("1962-03")) == "March 1962"
-    assert archive.archive_date(Date.model_validate("1962")) == "1962"
-    assert re.match(r"c\. 1955", archive.archive_date(Date.model_validate("1955~")))
+    assert Date.model_validate("1962-03").plain_text() == "March 1962"
+    assert Date.model_validate("1962").plain_text() == "1962"
+    assert re.match(r"c\. 1955", Date.model_validate("1955~").plain_text())

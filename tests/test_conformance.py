@@ -58,7 +58,7 @@ def known_divergence(reference: str) -> str:
 def reference(records, tmp_path_factory):
     """citeproc-js's output for every record, by mode and id."""
     items = tmp_path_factory.mktemp("csl") / "items.json"
-    items.write_text(csljson.render(list(records.values())), encoding="utf-8")
+    items.write_text(csljson.CSL_JSON.render(list(records.values())), encoding="utf-8")
     env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
     # one process for every mode: building a citeproc-js engine costs far more than rendering
     # an item, so the renderer builds one per mode and resets it between items
@@ -124,7 +124,7 @@ def test_markup_in_fields_is_escaped_in_html_output(tmp_path):
         "short_title": "Report", "archive": "A <b>bold</b> archive",
         "authors": [{"org": "<iframe>Office"}]})
     items = tmp_path / "items.json"
-    items.write_text(csljson.render([record]), encoding="utf-8")
+    items.write_text(csljson.CSL_JSON.render([record]), encoding="utf-8")
     env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
     done = subprocess.run(["node", str(RENDERER), str(items), str(STYLE), str(LOCALE), "note",
                            "html"], capture_output=True, text=True, env=env, timeout=120)

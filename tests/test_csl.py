@@ -13,7 +13,7 @@ SCHEMA = json.loads((HERE / "conformance" / "csl-data.json").read_text(encoding=
 
 
 def test_every_record_validates(records):
-    data = json.loads(csljson.render(list(records.values())))
+    data = json.loads(csljson.CSL_JSON.render(list(records.values())))
     jsonschema.Draft7Validator(SCHEMA).validate(data)
     assert len(data) == len(records)
 

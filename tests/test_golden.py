@@ -14,7 +14,7 @@ from citetool import formats, store
 
 GOLDEN = HERE / "golden"
 CASES = [(p, s) for p in all_record_paths() for s in formats.STYLES]
-EXTENSIONS = {"csl-json": "json", "bibtex": "bib", "biblatex": "bib"}
+EXTENSIONS = {"csl-json": "json", "bibtex": "bib", "biblatex": "bib", "ris": "ris"}
 
 
 @pytest.mark.parametrize(("path", "style"), CASES, ids=[f"{p.stem}-{s}" for p, s in CASES])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import HERE
 
 README = HERE.parent / "README.md"
@@ -34,6 +36,8 @@ NEEDS = {
     "A LaTeX document with biblatex (biber)": ("pdflatex", "biber"),
     "A pandoc Markdown document": ("pandoc",),
     "Importing into Zotero": (),
+    "Records in a team's git repository": ("git",),
+    "A script in Python": (),
 }
 
 
@@ -86,3 +90,98 @@ def test_zotero_recipe(tmp_path):
     schema = json.loads((HERE / "conformance" / "csl-data.json").read_text(encoding="utf-8"))
     jsonschema.validate(items, schema)
     assert [i["id"] for i in items] == ["115325"]
+
+
+HOOKS = yaml.safe_load((HERE.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+
+
+def _run_hook(hook: dict, folder: Path) -> subprocess.CompletedProcess:
+    """A hook as pre-commit runs it: its entry, then the staged files its `files` matches."""
+    staged = _git(folder, "diff", "--cached", "--name-only").stdout.split()
+    files = [f for f in staged if re.search(hook["files"], f)]
+    assert files, f"{hook['id']} matches none of {staged}"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("CITETOOL_RECORDS", None)
+    return subprocess.run([*shlex.split(hook["entry"]), *files], cwd=folder, env=env,
+                          capture_output=True, text=True)
+
+
+def test_pre_commit_hooks_file_is_what_the_readme_names():
+    # the fields pre-commit requires of a hook, a regex it can use, and the ids the README's
+    # .pre-commit-config.yaml asks for
+    assert isinstance(HOOKS, list)
+    for hook in HOOKS:
+        assert {"id", "name", "entry", "language", "files"} <= set(hook)
+        assert hook["language"] == "python" and hook["entry"].startswith("citetool ")
+        assert re.search(hook["files"], "records/300123.yaml")
+        assert re.search(hook["files"], "team/records/300123.yaml")
+        for other in ("records/record.schema.json", "README.md", "records/sub/a.yaml"):
+            assert not re.search(hook["files"], other)
+    config = re.search(r"```yaml\n(repos:.*?)```", README.read_text(encoding="utf-8"), re.S)
+    wanted = [h["id"] for repo in yaml.safe_load(config.group(1))["repos"]
+              for h in repo["hooks"]]
+    assert wanted == [h["id"] for h in HOOKS] == ["citetool-validate", "citetool-fmt"]
+
+
+def test_team_recipe_and_hooks(tmp_path, monkeypatch):
+    # a user's global git settings (core.hooksPath, signing) must not change the outcome
+    for name, value in {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+                        "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+                        "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"
+                        }.items():
+        monkeypatch.setenv(name, value)
+    # the commit hook runs the installed command, as in the user's shell
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    _run_recipe("Records in a team's git repository", tmp_path)
+    tracked = _git(tmp_path, "ls-files").stdout.split()
+    assert "records/300123.yaml" in tracked and "citetool.toml" in tracked
+    assert not [f for f in tracked if ".citetool" in f]  # import's lock stays out of git
+    commits = _git(tmp_path, "rev-list", "--count", "HEAD").stdout.strip()
+    assert commits == "1"
+
+    good = (tmp_path / "records" / "300123.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "records" / "300124.yaml"
+    bad.write_text(good.replace("'300123'", "'300124'").replace(
+        "title: Telegram on the Border Talks", "title: Telegram: on the Border Talks"),
+        encoding="utf-8")
+    _git(tmp_path, "add", "records")
+    for hook in HOOKS:
+        done = _run_hook(hook, tmp_path)
+        assert done.returncode == 1, (hook, done.stderr)
+        assert "records/300124.yaml: title: a colon and space in an unquoted value" in done.stderr
+    blocked = _git(tmp_path, "commit", "-q", "-m", "bad record")
+    assert blocked.returncode != 0
+    assert "300124.yaml: title: a colon and space in an unquoted value" in blocked.stderr
+    assert _git(tmp_path, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+    # valid but not in the canonical layout: validate passes, fmt --check names the file
+    bad.write_text(good.replace("'300123'", "'300124'").replace(
+        "title: Telegram on the Border Talks\n", "").replace(
+        "archive:", "title: 'Telegram: on the Border Talks'\narchive:"), encoding="utf-8")
+    _git(tmp_path, "add", "records")
+    validate, fmt = (_run_hook(hook, tmp_path) for hook in HOOKS)
+    assert validate.returncode == 0, validate.stderr
+    assert fmt.returncode == 1 and fmt.stdout.split() == ["records/300124.yaml"]
+    subprocess.run([*shlex.split(HOOKS[1]["entry"].replace(" --check", "")),
+                    "records/300124.yaml"], cwd=tmp_path, check=True, capture_output=True,
+                   env={**os.environ,
+                        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"})
+    _git(tmp_path, "add", "records")
+    assert all(_run_hook(hook, tmp_path).returncode == 0 for hook in HOOKS)
+    assert _git(tmp_path, "commit", "-q", "-m", "second record").returncode == 0
+    assert _git(tmp_path, "rev-list", "--count", "HEAD").stdout.strip() == "2"
+
+
+def test_python_recipe(tmp_path):
+    _run_recipe("A script in Python", tmp_path)
+    lines = (tmp_path / "telegrams.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("115325 Ministry of Foreign Affairs and Ministry of Public "
+                               "Security, \u201cTelegram")
+    assert lines[1].endswith("5, Wilson Center Digital Archive, "
+                             "https://digitalarchive.wilsoncenter.org/document/115325.")
+    assert lines[2].startswith("error: None None no record with id 'no-such-record' in ")
+    assert (tmp_path / "refs.bib").read_text(encoding="utf-8").startswith("@misc{115325,")

@@ -28,11 +28,14 @@ ARCHIVE = (
     "Archive, PRC FMA 118-01025-02, 4-6. Obtained by Shen Zhihua and translated by Jeffrey Wang "
     "and Charles Kraus.\nhttps://digitalarchive.wilsoncenter.org/document/115325"
 )
+# The style guide shows `titleaddon = {to the ...}`; issue 15 (newer, so it wins) asks that
+# nothing print lowercase after a full stop, and biblatex prints titleaddon after the title's
+# full stop: "... Border to Korea. To the Chinese Embassy in North Korea."
 BIBLATEX = r"""@misc{ministry_of_foreign_affairs_1962,
   author       = {{Ministry of Foreign Affairs} and {Ministry of Public Security}},
   title        = {Telegram from the {Ministry of Foreign Affairs} and the {Ministry of Public Security} on the Issue of Ethnic {Koreans} Crossing the Border to {Korea}},
   shorttitle   = {Telegram on Ethnic {Koreans}},
-  titleaddon   = {to the {Chinese Embassy in North Korea}},
+  titleaddon   = {To the {Chinese Embassy in North Korea}},
   date         = {1962-03-24},
   translator   = {Wang, Jeffrey and Kraus, Charles},
   howpublished = {PRC FMA 118-01025-02, pp.~4--6},
@@ -52,7 +55,9 @@ BIBLATEX = r"""@misc{ministry_of_foreign_affairs_1962,
         (["--style", "chicago-short"], SHORT),
         (["--style", "chicago-bibliography"], BIB),
         (["--style", "archive"], ARCHIVE),
-        (["--style", "biblatex"], BIBLATEX),
+        # the guide's example is keyed by author and year; the default key is the record id
+        (["--style", "biblatex", "--key", "author-year"], BIBLATEX),
+        (["--style", "biblatex"], BIBLATEX.replace("ministry_of_foreign_affairs_1962", "115325")),
         (["--page", "5"], NOTE.replace("pp. 4–6", "p. 5")),
         (["--style", "chicago-short", "--page", "5"], SHORT.replace("Koreans.”", "Koreans,” 5.")),
     ],
@@ -71,5 +76,6 @@ def test_seed_bibtex_keeps_the_facts(runner):
     fields = {k: f.value for k, f in entry.fields_dict.items()}
     assert "PRC FMA 118-01025-02, pp.~4--6" in fields["howpublished"]
     assert "Translated by Jeffrey Wang and Charles Kraus" in fields["note"]
-    assert fields["year"] == "1962" and fields["month"] == "mar"
-    assert "March 24, 1962" in fields["note"]
+    # the day rides in `month` (styles print "March 24, 1962"), not again in the note
+    assert fields["year"] == "1962" and fields["month"] == "mar # {~24,}"
+    assert "1962" not in fields["note"]

@@ -6,51 +6,13 @@ has curly quotes with the comma inside and a zero-padded day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..plain import is_org
-from .chicago import MONTHS
+from ..text import and_list
+from .base import Style
 
 if TYPE_CHECKING:
-    from ..model import Date, DatePoint, Organization, Person, Record
-
-
-def plain_name(agent: Person | Organization) -> str:
-    """A name in reading order as the archive writes it ('Shen Zhihua', 'Jeffrey Wang')."""
-    if is_org(agent):
-        return agent.org
-    family = " ".join(p for p in (agent.particle, agent.family) if p)
-    parts = [family, agent.given] if agent.family_first else [agent.given, family]
-    out = " ".join(p for p in parts if p)
-    return f"{out} {agent.suffix}" if agent.suffix else out
-
-
-def and_list(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C' as the archive's statements join names."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _point(date: DatePoint, padded: bool) -> str:
-    if date.month is None:
-        return str(date.year)
-    month = MONTHS[date.month - 1]
-    if date.day is None:
-        return f"{month} {date.year}"
-    day = f"{date.day:02d}" if padded else str(date.day)
-    return f"{month} {day}, {date.year}"
-
-
-def archive_date(date: Date | None, padded: bool = False) -> str:
-    """'March 24, 1962', 'March 1962' or '1962'; 'c.' for approximate, ' - ' for ranges."""
-    if date is None:
-        return ""
-    out = _point(date, padded)
-    if date.until is not None:
-        out += " - " + _point(date.until, padded)
-    return ("c. " + out) if date.circa else out
+    from ..model import Record
 
 
 def statement(record: Record) -> str:
@@ -63,7 +25,7 @@ def statement(record: Record) -> str:
     for verb, agents in (("obtained", record.obtained_by), ("contributed", record.contributed_by),
                          ("translated", record.translators)):
         if agents:
-            clauses.append(f"{verb} by {and_list([plain_name(a) for a in agents])}")
+            clauses.append(f"{verb} by {and_list([a.reading() for a in agents], serial=False)}")
     credit = " and ".join(clauses)
     credit = credit[:1].upper() + credit[1:]
     sentences = [s for s in (where, credit) if s]
@@ -73,7 +35,7 @@ def statement(record: Record) -> str:
 def citation(record: Record) -> str:
     """The archive's recommended citation of one record, and its URL on the next line."""
     legacy = record.citation_layout == "legacy"
-    date = archive_date(record.date, padded=legacy)
+    date = record.date.plain_text(padded=legacy) if record.date is not None else ""
     rest = [p for p in (date, record.archive, statement(record)) if p]
     if legacy:
         head = f"\u201c{record.title},\u201d "
@@ -83,7 +45,16 @@ def citation(record: Record) -> str:
     return f"{out}\n{record.url}" if record.url else out
 
 
-def render(records: Sequence[Record], page: str | None = None) -> str:
-    """Archive citations, one per record (each followed by its URL line)."""
-    del page
-    return "\n".join(citation(r) for r in records)
+class Archive(Style):
+    """The archive's recommended citation, each followed by its URL line."""
+
+    name = "archive"
+    help = "the archive's recommended citation and URL"
+
+    def piece(self, record: Record, page: str | None = None) -> str:
+        """The citation and its URL line (the archive's citation has no pinpoint)."""
+        del page
+        return citation(record)
+
+
+ARCHIVE = Archive()

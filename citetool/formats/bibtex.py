@@ -1,19 +1,20 @@
 """BibTeX and BibLaTeX entries, written with bibtexparser from escaped field values.
 
-There is no archival entry type: both use @misc, with the call number and pages in
-`howpublished` so that standard styles print them (see the style guide).
+What goes in which field is the format's vocabulary (citetool.vocab.bibtex), shared with the
+BibTeX importer.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .. import protect
-from ..plain import is_org
-from ..text import space_initials
+from ..plain import is_org, space_initials
+from ..text import and_list, pages_are_numeric, pages_plural
+from ..vocab import bibtex as vocab
+from .base import Style, unique_keys
 
 if TYPE_CHECKING:
     from ..model import Organization, Person, Record
@@ -31,13 +32,6 @@ _SPECIAL = {
     "_": r"\_",
 }
 _SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _SPECIAL))
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_LANGIDS = {
-    "en": "american", "en-US": "american", "en-GB": "british", "ru": "russian",
-    "de": "ngerman", "fr": "french", "pl": "polish", "cs": "czech", "hu": "magyar",
-    "es": "spanish", "it": "italian", "pt": "portuguese", "bg": "bulgarian", "ro": "romanian",
-    "sk": "slovak", "uk": "ukrainian", "sr": "serbian", "hr": "croatian",
-}  # fmt: skip
 
 
 def escape(value: str, ascii_only: bool = False) -> str:
@@ -52,9 +46,68 @@ def escape(value: str, ascii_only: bool = False) -> str:
     return out
 
 
-def _protected_title(title: str, record: Record, ascii_only: bool) -> str:
-    """The title escaped, with proper names in braces so styles keep their capitals."""
+_OPENERS = frozenset(" \t([{\u2014/")
+_LATEX_QUOTE = {('"', True): "``", ('"', False): "''", ("'", True): "`", ("'", False): "'"}
+
+
+def latex_quotes(text: str) -> str:
+    """Straight quotes as TeX's opening and closing quotes, chosen by position and keeping
+    their kind: "a" becomes ``a'' and 'a' becomes `a'. An apostrophe stays ' (TeX prints it
+    as one).
+
+    TeX prints a straight " as a straight mark (and babel's German makes it a shorthand) and
+    ' always as a closing quote, so '...' printed with two closing quotes. These ligatures
+    print right with or without csquotes, in biblatex and classic BibTeX alike; `{}` keeps two
+    adjacent marks apart, so that a single and a double closing quote do not join into ''' .
+    """
+    if '"' not in text and "'" not in text:
+        return text
+    out: list[str] = []
+    last_open = False  # the previous character was an opening mark
+    for i, ch in enumerate(text):
+        if ch not in "\"'" or text[i - 1:i] == "\\":  # \" and \' are accents
+            out.append(ch)
+            last_open = False
+            continue
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        opening = (prev in _OPENERS or last_open) and not nxt.isspace()
+        if ch == "'" and opening and not _closes_later(text, i + 1):
+            opening = False  # an elision ('60s), not a quotation
+        mark = _LATEX_QUOTE[ch, opening]
+        if out and out[-1][-1:] in ("`", "'"):
+            out.append("{}")
+        out.append(mark)
+        last_open = opening
+    return "".join(out)
+
+
+def _closes_later(text: str, start: int) -> bool:
+    """Whether a closing single quote follows: a straight one after a non-space and before a
+    non-letter."""
+    for j in range(start, len(text)):
+        if text[j] == "'" and not text[j - 1].isspace() and (
+                j + 1 == len(text) or not text[j + 1].isalnum()):
+            return True
+    return False
+
+
+def _sentence(text: str) -> str:
+    """A field printed as a sentence of its own (after a full stop) starts with a capital."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+_WORD = re.compile(r"[^\W\d_][\w\u2019'-]*")
+
+
+def _protected_title(title: str, record: Record, ascii_only: bool,
+                     capitals: bool = False) -> str:
+    """The title escaped, with proper names in braces so styles keep their capitals; with
+    `capitals`, every word that starts with a capital too."""
     spans = protect.spans(title, protect.record_phrases(record))
+    if capitals:
+        words = [m.span() for m in _WORD.finditer(title) if m.group()[0].isupper()]
+        spans = protect.merge(spans + words)
     out: list[str] = []
     last = 0
     for start, end in spans:
@@ -66,9 +119,14 @@ def _protected_title(title: str, record: Record, ascii_only: bool) -> str:
 
 
 def _name(agent: Person | Organization, ascii_only: bool) -> str:
-    """One name for a BibTeX name list: 'Family, Given' or a braced organization."""
+    """One name for a BibTeX name list: 'Family, Given', or braced as one word: an
+    organization, or a name written family name first ('{Shen Zhihua}')."""
     if is_org(agent):
         return "{" + escape(agent.org, ascii_only) + "}"
+    if agent.family_first:
+        # styles print given names first (or invert the first author): braced, the name is
+        # printed as written everywhere and still sorts by the family name, which leads
+        return "{" + escape(agent.reading(scripts=True), ascii_only) + "}"
     family = " ".join(p for p in (agent.particle, agent.family) if p)
     parts = [escape(family, ascii_only)]
     if agent.suffix:
@@ -86,15 +144,7 @@ def names(agents: Sequence[Person | Organization], ascii_only: bool = False) -> 
     return " and ".join(_name(a, ascii_only) for a in agents)
 
 
-def _plain_name(agent: Person | Organization) -> str:
-    from .archive import plain_name
-
-    return plain_name(agent)
-
-
 def _pages(pages: str) -> str:
-    from ..text import pages_are_numeric, pages_plural
-
     body = escape(pages).replace("\u2013", "-").replace("-", "--")
     if not pages_are_numeric(pages):
         return body
@@ -103,41 +153,65 @@ def _pages(pages: str) -> str:
 
 def _howpublished(record: Record, ascii_only: bool, with_archive: bool) -> str:
     src = record.source
+    collection = src.collection if src.collection != record.archive else None
     parts = [
-        src.call_number and escape(src.call_number, ascii_only),
+        src.call_number and escape(_sentence(src.call_number), ascii_only),
         src.pages and _pages(src.pages),
-        src.collection and escape(src.collection, ascii_only),
-        escape(record.archive, ascii_only) if with_archive else "",
+        collection and escape(_sentence(collection), ascii_only),
+        escape(_sentence(record.archive), ascii_only) if with_archive else "",
     ]
-    return ", ".join(p for p in parts if p)
+    # styles print it after the title's full stop: 'P. 12', as biblatex writes a page prefix
+    return _sentence(", ".join(p for p in parts if p))
 
 
 def _credits(record: Record) -> list[str]:
     out = []
     if record.obtained_by:
-        out.append("Obtained by " + _and(record.obtained_by))
+        out.append(vocab.OBTAINED_BY + _and(record.obtained_by))
     if record.contributed_by:
-        out.append("Contributed by " + _and(record.contributed_by))
+        out.append(vocab.CONTRIBUTED_BY + _and(record.contributed_by))
     return out
 
 
 def _and(agents: Sequence[Person | Organization]) -> str:
-    from .archive import and_list
+    return and_list([a.reading() for a in agents], serial=False)
 
-    return and_list([_plain_name(a) for a in agents])
+
+def _named_in(title: str, agent: Person | Organization, record: Record) -> bool:
+    """Whether the title already names this recipient: an organization by its name, a person
+    by the full name or by the family name alone ('Letter to Comrade Stalin'), not counting
+    a family name inside another name the record gives ('Raúl Castro' for Fidel Castro)."""
+    if _words(agent.reading()).search(title):
+        return True
+    if is_org(agent):
+        return False
+    for other in record.names:
+        if other is not agent and not is_org(other):
+            title = _words(other.reading()).sub(" ", title)
+    return bool(_words(agent.family_part()).search(title))
+
+
+def _words(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+
+
+def unnamed_recipients(record: Record) -> list[Person | Organization]:
+    """The recipients the title does not name: what `titleaddon` adds to the title."""
+    return [a for a in record.recipients if not _named_in(record.title, a, record)]
 
 
 def _titleaddon(record: Record) -> str:
     parts = []
-    for agent in record.recipients:
+    for agent in unnamed_recipients(record):
         if is_org(agent):
             article = "" if agent.org.lower().startswith("the ") else "the "
             parts.append(article + "{" + escape(agent.org) + "}")
         else:
-            parts.append(escape(_plain_name(agent)))
+            parts.append(escape(agent.reading()))
     if not parts:
         return ""
-    return "to " + (" and ".join(parts) if len(parts) <= 2 else ", ".join(parts))
+    # printed after the title's full stop: a sentence of its own
+    return vocab.TO + (" and ".join(parts) if len(parts) <= 2 else ", ".join(parts))
 
 
 def biblatex_date(record: Record) -> str:
@@ -151,54 +225,6 @@ def biblatex_date(record: Record) -> str:
     return out + ("~" if date.circa else "")
 
 
-def base_key(record: Record) -> str:
-    """An ASCII citation key: first author (or title) and year, e.g. 'petrov_1960'."""
-    lead = record.authors or record.translators
-    if lead:
-        first = lead[0]
-        source = first.org if is_org(first) else first.family
-    else:
-        source = " ".join(record.title.split()[:3])
-    ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "doc_" + re.sub(
-        r"[^a-z0-9]+", "_", record.id.lower()
-    )
-    year = str(record.date.year) if record.date is not None else "nd"
-    return f"{slug}_{year}"
-
-
-def keys(records: Sequence[Record]) -> list[str]:
-    """Unique keys for an export: repeated keys all get a, b, c ... in order."""
-    return unique_keys([base_key(r) for r in records])
-
-
-def unique_keys(bases: Sequence[str]) -> list[str]:
-    """Base keys made unique: every key that repeats gets a, b, c ... in order."""
-    counts: dict[str, int] = {}
-    for key in bases:
-        counts[key] = counts.get(key, 0) + 1
-    seen: dict[str, int] = {}
-    out = []
-    for key in bases:
-        if counts[key] == 1:
-            out.append(key)
-            continue
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        out.append(key + _suffix(n))
-    return out
-
-
-def _suffix(n: int) -> str:
-    """a, b, ..., z, aa, ab, ..."""
-    letters = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(97 + rem) + letters
-    return letters
-
-
 def biblatex_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of a BibLaTeX @misc entry, values already escaped and braced."""
     src = record.source
@@ -207,46 +233,68 @@ def biblatex_fields(record: Record) -> list[tuple[str, str]]:
         ("title", _protected_title(record.title, record, False)),
         ("shorttitle", _protected_title(record.short_title, record, False)),
         ("titleaddon", _titleaddon(record)),
+        # every recipient, for readers, when the title names some of them
+        (vocab.RECIPIENTS, names(record.recipients)
+         if len(unnamed_recipients(record)) < len(record.recipients) else ""),
         ("date", biblatex_date(record)),
         ("translator", names(record.translators)),
         ("howpublished", _howpublished(record, False, with_archive=False)),
         ("library", src.call_number and escape(src.call_number)),
-        ("organization", escape(record.archive)),
+        ("organization", escape(_sentence(record.archive))),
         ("url", record.url or ""),
-        ("langid", _LANGIDS.get(record.language, "")),
+        ("langid", vocab.LANGIDS.get(record.language, "")),
         ("addendum", escape(". ".join(_credits(record)))),
     ]
-    return [(k, "{" + v + "}") for k, v in fields if v]
+    return [(k, "{" + (v if k == "url" else latex_quotes(v)) + "}") for k, v in fields if v]
 
 
 def bibtex_fields(record: Record) -> list[tuple[str, str]]:
     """The fields of a classic BibTeX @misc entry (ASCII, LaTeX escapes, no day field)."""
-    from .chicago import format_date
-
     note = []
     if record.translators:
-        note.append("Translated by " + _and(record.translators))
-    if record.date is not None and (record.date.day or record.date.until or record.date.circa):
-        note.append("Dated " + format_date(record.date))
+        note.append(vocab.TRANSLATED_BY + _and(record.translators))
     note += _credits(record)
-    date = record.date
     fields = [
         ("author", "{" + names(record.authors, True) + "}" if record.authors else ""),
         # BibTeX styles sort by author, else by key, and warn when both are missing
         ("key", "{" + escape(record.short_title, True) + "}" if not record.authors else ""),
-        ("title", "{" + _protected_title(record.title, record, True) + "}"),
+        # the whole title braced: classic styles lowercase every unbraced word but the first,
+        # and the record cannot tell a headline-style capital from a proper name ("Foreign
+        # Minister Pak"), so the title prints as written, as biblatex and Chicago print it;
+        # names and keep_case phrases keep their own braces inside, for readers
+        # classic styles (plain) lowercase every unbraced title word but the first, and a
+        # record cannot tell a headline capital from a proper noun ("Pak"): each capitalized
+        # word is braced, never the whole title (the style guide's rule)
+        ("title", "{" + _protected_title(record.title, record, True, capitals=True) + "}"),
         ("howpublished", "{" + _howpublished(record, True, with_archive=True) + "}"),
-        # undated: "n.d." as Chicago writes it (BibTeX styles warn about an empty year)
-        ("year", "{" + str(date.year) + "}" if date else "{n.d.}"),
-        ("month", _MONTHS[date.month - 1] if date and date.month else ""),
+        *_year_month(record),
         ("note", "{" + escape(". ".join(note), True) + "}" if note else ""),
         ("url", "{" + record.url + "}" if record.url else ""),
     ]
-    return [(k, v) for k, v in fields if v]
+    return [(k, v if k in ("url", "month") else latex_quotes(v)) for k, v in fields if v]
 
 
-def _write(records: Sequence[Record], fields_of: object) -> str:
-    return write_entries(list(zip(keys(records), records, strict=True)), fields_of)
+def _year_month(record: Record) -> list[tuple[str, str]]:
+    """Classic BibTeX's `year` and `month`, which styles print as 'month year': the day rides
+    in `month` ('mar # {~24,}' prints 'March 24, 1962'); an approximate date or a range over
+    months is written whole in `year` ('[1962?]', 'March--May 1962'). No part prints twice."""
+    date = record.date
+    if date is None:
+        # "n.d." as Chicago writes it (BibTeX styles warn about an empty year)
+        return [("year", "{n.d.}")]
+    end = date.until
+    if date.circa or (end is not None and (
+            date.day is None or end.day is None
+            or (end.year, end.month) != (date.year, date.month))):
+        return [("year", "{" + escape(date.prose().replace("\u2013", "--"), True) + "}")]
+    fields = [("year", "{" + str(date.year) + "}")]
+    if date.month:
+        month = vocab.MONTHS[date.month - 1]
+        if date.day:
+            days = str(date.day) + (f"--{end.day}" if end is not None else "")
+            month += " # {~" + days + ",}"
+        fields.append(("month", month))
+    return fields
 
 
 def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str:
@@ -262,7 +310,7 @@ def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str
     fmt.trailing_comma = True
     fmt.block_separator = "\n"
     entries = [
-        Entry("misc", key, [Field(k, v) for k, v in fields_of(record)])  # type: ignore[operator]
+        Entry(vocab.ENTRY_TYPE, key, [Field(k, v) for k, v in fields_of(record)])  # type: ignore[operator]
         for key, record in keyed
     ]
     return bibtexparser.write_string(
@@ -270,13 +318,50 @@ def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str
     ).rstrip("\n")
 
 
-def render_biblatex(records: Sequence[Record], page: str | None = None) -> str:
-    """BibLaTeX entries separated by a blank line."""
-    del page
-    return _write(records, biblatex_fields)
+_HEAD = re.compile(r"^(@\w+\{)[^,\n]*,")
 
 
-def render_bibtex(records: Sequence[Record], page: str | None = None) -> str:
-    """Classic BibTeX entries separated by a blank line."""
-    del page
-    return _write(records, bibtex_fields)
+class _Entries(Style):
+    """Entries with unique citation keys, a blank line between them."""
+
+    keyed = True
+    fields_of = staticmethod(biblatex_fields)
+
+    def piece(self, record: Record, page: str | None = None) -> list[str]:
+        """The entry under its author-year key, with the key and the record id beside it."""
+        del page
+        key = record.author_year_key()
+        return [key, write_entries([(key, record)], type(self).fields_of), record.id]
+
+    def stream(self, pieces: Sequence[list[str]], export: bool = False,
+               key: str = "id") -> Iterator[str]:
+        """The entries, each under its key: the record id, or author and year made unique."""
+        del export
+        if key == "author-year":
+            keys = unique_keys([p[0] for p in pieces])
+        else:
+            keys = [p[2] for p in pieces]
+        for i, (piece, chosen) in enumerate(zip(pieces, keys, strict=True)):
+            text = piece[1]
+            if chosen != piece[0]:
+                text = _HEAD.sub(lambda m, k=chosen: m.group(1) + k + ",", text, count=1)
+            yield ("\n\n" + text) if i else text
+
+
+class BibLaTeX(_Entries):
+    """BibLaTeX @misc entries, for biber."""
+
+    name = "biblatex"
+    help = "BibLaTeX @misc entries (biber)"
+    fields_of = staticmethod(biblatex_fields)
+
+
+class BibTeX(_Entries):
+    """Classic BibTeX @misc entries (ASCII), for bibtex."""
+
+    name = "bibtex"
+    help = "classic BibTeX @misc entries"
+    fields_of = staticmethod(bibtex_fields)
+
+
+BIBLATEX, BIBTEX = BibLaTeX(), BibTeX()

@@ -7,24 +7,18 @@ on citetool's own CSL-JSON; the conformance tests check that and list where we d
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .. import protect, text
-from ..plain import is_org
+from ..plain import collate, is_org
+from .base import Style, lines
 
 if TYPE_CHECKING:
-    from ..model import Date, DatePoint, Organization, Person, Record
+    from ..model import Date, Organization, Person, Record
 
     Agent = Person | Organization
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 _TERMINAL = ".?!"
 _CLOSING_QUOTES = "\u2019\u201d"
 
@@ -33,57 +27,19 @@ _CLOSING_QUOTES = "\u2019\u201d"
 # --- names ---------------------------------------------------------------------------------
 
 
-def _romanesque(person: Person) -> bool:
-    """Whether a name is in a script written with spaces (citeproc-js's 'romanesque' test)."""
-    return bool(_LATIN.search(person.family + (person.given or "")))
-
-
 def display_name(agent: Agent) -> str:
     """A name in reading order: 'Jeffrey Wang', 'Shen Zhihua', '金日成', 'Charles de Gaulle'."""
-    if is_org(agent):
-        return text.apostrophes(agent.org)
-    given = text.space_initials(agent.given) if agent.given else ""
-    family = " ".join(p for p in (agent.particle, agent.family) if p)
-    if not _romanesque(agent):
-        out = agent.family + given
-    elif agent.family_first:
-        out = " ".join(p for p in (family, given) if p)
-    else:
-        out = " ".join(p for p in (given, family) if p)
-    if agent.suffix:
-        out += " " + agent.suffix
-    return text.apostrophes(out)
+    return text.apostrophes(agent.reading(spaced=True, scripts=True))
 
 
 def sort_name(agent: Agent) -> str:
     """A name inverted for the bibliography: 'Wang, Jeffrey', 'Gaulle, Charles de'."""
-    if is_org(agent) or agent.family_first or not agent.given:
-        return display_name(agent)
-    if not _romanesque(agent):
-        return display_name(agent)
-    given = text.space_initials(agent.given)
-    if agent.particle:
-        given += " " + agent.particle
-    out = f"{agent.family}, {given}"
-    if agent.suffix:
-        out += ", " + agent.suffix
-    return text.apostrophes(out)
+    return text.apostrophes(agent.inverted(spaced=True, scripts=True))
 
 
 def short_name(agent: Agent) -> str:
     """A name as short notes give it: the family name with its particle."""
-    if is_org(agent):
-        return display_name(agent)
-    return text.apostrophes(" ".join(p for p in (agent.particle, agent.family) if p))
-
-
-def _and_list(names: list[str]) -> str:
-    """Two names joined by 'and'; three or more with commas and a final 'and'."""
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return ", ".join(names[:-1]) + ", and " + names[-1]
+    return text.apostrophes(agent.family_part())
 
 
 def note_names(agents: Sequence[Agent], short: bool = False) -> str:
@@ -91,7 +47,7 @@ def note_names(agents: Sequence[Agent], short: bool = False) -> str:
     form = short_name if short else display_name
     if len(agents) >= 3:
         return form(agents[0]) + " et al."
-    return _and_list([form(a) for a in agents])
+    return text.and_list([form(a) for a in agents])
 
 
 def bib_names(agents: Sequence[Agent]) -> str:
@@ -103,7 +59,7 @@ def bib_names(agents: Sequence[Agent]) -> str:
         # the official style puts a comma before "and" only when a person comes second
         comma = "," if not is_org(agents[1]) else ""
         return f"{names[0]}{comma} and {names[1]}"
-    return _and_list(names)
+    return text.and_list(names)
 
 
 def bib_translators(agents: Sequence[Agent]) -> str:
@@ -111,38 +67,15 @@ def bib_translators(agents: Sequence[Agent]) -> str:
     names = [display_name(a) for a in agents]
     if len(names) >= 7:
         return ", ".join(names[:3]) + ", et al."
-    return _and_list(names)
+    return text.and_list(names)
 
 
 # --- dates ---------------------------------------------------------------------------------
 
 
-def _point(date: DatePoint) -> str:
-    """One date: 'March 24, 1962', 'March 1962' or '1962'."""
-    if date.month is None:
-        return str(date.year)
-    month = MONTHS[date.month - 1]
-    if date.day is None:
-        return f"{month} {date.year}"
-    return f"{month} {date.day}, {date.year}"
-
-
 def format_date(date: Date | None) -> str:
     """A date, range or approximate date the way the Chicago style prints it."""
-    if date is None:
-        return "n.d."
-    end = date.until
-    if end is None:
-        out = _point(date)
-    elif date.year != end.year or date.month is None:
-        out = f"{_point(date)}\u2013{_point(end)}"
-    elif date.day is None or end.day is None:
-        out = f"{MONTHS[date.month - 1]}\u2013{_point(end)}"
-    elif date.month != end.month:
-        out = f"{MONTHS[date.month - 1]} {date.day}\u2013{_point(end)}"
-    else:
-        out = f"{MONTHS[date.month - 1]} {date.day}\u2013{end.day}, {end.year}"
-    return f"[{out}?]" if date.circa else out
+    return "n.d." if date is None else date.prose()
 
 
 # --- titles and pages ----------------------------------------------------------------------
@@ -296,44 +229,54 @@ def bibliography(record: Record) -> str:
 def sort_key(record: Record) -> tuple[str, str]:
     """The bibliography's order: by first author (or title when there is none), then title."""
     lead = record.authors or record.translators
-    if lead:
-        first = lead[0]
-        name = first.org if is_org(first) else sort_name(first)
-    else:
-        name = record.title
-    return (_collate(name), _collate(record.title))
+    name = lead[0].sort_key() if lead else collate(record.title)
+    return (name, collate(record.title))
 
 
-_NOT_WORD = re.compile(r"[^\w\s]")
+# --- the styles ----------------------------------------------------------------------------
 
 
-def _collate(value: str) -> str:
-    """A case- and accent-insensitive key that ignores punctuation."""
-    folded = unicodedata.normalize("NFKD", value.casefold())
-    if not folded.isascii():
-        folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return _NOT_WORD.sub("", folded).strip()
+class Note(Style):
+    """The full (first) note."""
+
+    name = "chicago-note"
+    help = "Chicago full note (CMOS 18)"
+    pinpoint = True
+
+    def piece(self, record: Record, page: str | None = None) -> str:
+        """The note, with the pinpoint page if given."""
+        return note(record, page)
 
 
-# --- the registered renderers --------------------------------------------------------------
+class ShortNote(Style):
+    """The shortened (later) note."""
+
+    name = "chicago-short"
+    help = "Chicago short note"
+    pinpoint = True
+
+    def piece(self, record: Record, page: str | None = None) -> str:
+        """The short note, with the pinpoint page if given."""
+        return short_note(record, page)
 
 
-def render_note(records: Sequence[Record], page: str | None = None) -> str:
-    """Full notes, one per line."""
-    return "\n".join(note(r, page) for r in records)
+class Bibliography(Style):
+    """Bibliography entries: in the order given for `cite`, sorted as Chicago sorts for export."""
+
+    name = "chicago-bibliography"
+    help = "Chicago bibliography entry"
+
+    def piece(self, record: Record, page: str | None = None) -> list[Any]:
+        """The entry and the key Chicago sorts it by (a bibliography cites whole documents)."""
+        del page
+        return [bibliography(record), list(sort_key(record))]
+
+    def stream(self, pieces: Sequence[list[Any]], export: bool = False,
+               key: str = "id") -> Iterator[str]:
+        """One entry per line; sorted as the official style sorts when exported."""
+        del key
+        chosen = sorted(pieces, key=lambda p: tuple(p[1])) if export else pieces
+        return lines([p[0] for p in chosen])
 
 
-def render_short(records: Sequence[Record], page: str | None = None) -> str:
-    """Short notes, one per line."""
-    return "\n".join(short_note(r, page) for r in records)
-
-
-def render_bibliography(records: Sequence[Record], page: str | None = None) -> str:
-    """Bibliography entries, one per line, in the order given."""
-    del page  # a bibliography entry cites the whole document
-    return "\n".join(bibliography(r) for r in records)
-
-
-def render_sorted_bibliography(records: Sequence[Record]) -> str:
-    """A bibliography: entries sorted as Chicago sorts them, one per line."""
-    return "\n".join(bibliography(r) for r in sorted(records, key=sort_key))
+NOTE, SHORT, BIBLIOGRAPHY = Note(), ShortNote(), Bibliography()

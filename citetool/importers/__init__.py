@@ -7,28 +7,19 @@ every entry as an Outcome, good (raw data) or failed (the error), and the caller
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import CitetoolError, UsageError
+from .builder import Outcome
 
 # name -> (module, file suffixes); the one place the list of import formats is written
 IMPORTERS = {
     "page": ("citetool.importers.page", (".txt",)),
     "bibtex": ("citetool.importers.bibtex", (".bib", ".bibtex")),
     "csl-json": ("citetool.importers.csljson", (".json",)),
+    "ris": ("citetool.importers.ris", (".ris",)),
 }
 MAX_BYTES = 64 * 1024 * 1024
-
-
-@dataclass
-class Outcome:
-    """One entry of an import: raw record data, or the error that stopped it."""
-
-    raw: dict[str, Any] | None = None
-    error: CitetoolError | None = None
-    kept_in_notes: list[str] = field(default_factory=list)
 
 
 def detect(text: str, name: str) -> str:
@@ -40,7 +31,8 @@ def detect(text: str, name: str) -> str:
     for fmt, (module, _) in IMPORTERS.items():
         if importlib.import_module(module).looks_like(text):
             return fmt
-    raise CitetoolError(name, "cannot tell the format (use --from page, bibtex or csl-json)")
+    raise CitetoolError(name, "cannot tell the format (use --from "
+                       + ", ".join(IMPORTERS) + ")")
 
 
 def decode(data: bytes, name: str) -> str:
@@ -64,4 +56,16 @@ def run(text: str, name: str, fmt: str | None = None) -> list[Outcome]:
         return [Outcome(error=exc)]
     except RecursionError:
         return [Outcome(error=CitetoolError(name, "nested too deeply"))]
-    return [Outcome(raw, err, extra) for raw, err, extra in parsed]
+    # importers that build records themselves (pages) give (raw, error, kept) tuples
+    return [p if isinstance(p, Outcome) else Outcome(*p) for p in parsed]
+
+
+def read_file(name: str) -> bytes:
+    """The bytes of an input file, within the size limit (decode() refuses more)."""
+    try:
+        with open(name, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise CitetoolError(name, "is a folder, not a file") from None
+    except OSError as exc:
+        raise CitetoolError(name, exc.strerror or "cannot be read") from None

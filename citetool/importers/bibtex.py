@@ -10,26 +10,14 @@ import re
 from typing import Any
 
 from ..errors import CitetoolError
-from . import statement
-from .common import archive_date, extra_phrases, family_first, is_org
-from .derive import document_type, short_title
+from ..vocab import bibtex as vocab
+from .builder import Draft, Outcome, build, ignore
+from .common import agent, document_kind, extra_lines, family_first, is_org, note_facts
 
-_LANGIDS = {
-    "american": "en", "english": "en", "USenglish": "en", "british": "en-GB",
-    "UKenglish": "en-GB", "russian": "ru", "german": "de", "ngerman": "de", "french": "fr",
-    "polish": "pl", "czech": "cs", "magyar": "hu", "hungarian": "hu", "spanish": "es",
-    "italian": "it", "portuguese": "pt", "bulgarian": "bg", "romanian": "ro", "slovak": "sk",
-    "ukrainian": "uk", "serbian": "sr", "croatian": "hr", "chinese": "zh", "korean": "ko",
-    "japanese": "ja",
-}  # fmt: skip
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_HANDLED = {"author", "title", "shorttitle", "titleaddon", "date", "year", "month", "day",
-            "translator", "howpublished", "library", "organization", "institution", "url",
-            "langid", "addendum", "note", "abstract", "keywords", "origlanguage", "pages",
-            "archive", "archiveprefix", "key"}
 # pages as the exports write them: 'pp. 4-6', 'l. 34', 'khuu 74-81', 'pp. iv-x'
-_PAGES = re.compile(r"^(?:pp?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
+_PAGES = re.compile(r"^(?:[Pp]p?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
                     r"(?:\s*[-\u2013]+\s*(?:\d+|[ivxlcdm]+)[a-z]?)?)$")
+_ENTRY_KEY, _ENTRY_TYPE = "\x00key", "\x00type"  # the entry's key and type, beside its fields
 
 
 def looks_like(text: str) -> bool:
@@ -43,11 +31,14 @@ def _decode(value: str) -> str:
     # pylatexenc turns these into look-alike accents; keep the plain characters
     for command, char in _LITERALS.items():
         value = value.replace(command, char)
+    # TeX's quote ligatures, as the exports write straight quotes ("a" as ``a'', 'a' as `a')
+    value = _LIGATURE_QUOTE.sub(lambda m: '"' if len(m.group()) == 2 else "'", value)
     text = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False).latex_to_text(value)
     return " ".join(text.replace("\u00a0", " ").split())
 
 
 _LITERALS = {"\\textasciicircum{}": "^"}
+_LIGATURE_QUOTE = re.compile(r"(?<!\\)(?:``|''|`)")  # not \` or \' (accents)
 
 
 def _names(value: str) -> list[dict[str, Any]]:
@@ -59,12 +50,11 @@ def _names(value: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for name in split_multiple_persons_names(value):
         name = name.strip()
-        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-            inner = _decode(name[1:-1])
-            if is_org(inner) or len(inner.split()) > 1:
-                out.append({"org": inner})
-            else:
-                out.append({"family": inner})
+        inner = _outer_group(name)
+        if inner != name:  # one braced word, in one pair of braces or more ({{...}})
+            while _outer_group(inner) != inner:
+                inner = _outer_group(inner)
+            out.append(_braced_name(_decode(inner)))
             continue
         parts = parse_single_name_into_parts(name)
         person: dict[str, Any] = {"family": _decode(" ".join(parts.last))}
@@ -80,47 +70,92 @@ def _names(value: str) -> list[dict[str, Any]]:
     return out
 
 
+def _outer_group(value: str) -> str:
+    """The value without braces that wrap all of it ('{{A {B}}}' -> '{A {B}}'), one level."""
+    if not (value.startswith("{") and value.endswith("}")):
+        return value
+    depth = 0
+    for i, ch in enumerate(value):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and i < len(value) - 1:
+            return value  # '{A} and {B}': the first brace closes early
+    return value[1:-1]
+
+
+def _braced_name(inner: str) -> dict[str, Any]:
+    """A name written as one braced word: an organization, a single name, or a person
+    written family name first ('{Shen Zhihua}', '{金日成}'), as the exports write them."""
+    if is_org(inner):
+        return {"org": inner}
+    words = inner.split()
+    if len(words) == 1:
+        if len(inner) in (2, 3) and not re.search(r"[A-Za-z]", inner):
+            # a name in Chinese, Korean or Japanese script: nearly always a one-character
+            # family name, then the given name
+            return {"family": inner[0], "given": inner[1:], "family_first": True}
+        return {"family": inner}
+    person = agent(inner)
+    return person if person.get("family_first") else {"org": inner}
+
+
 def _title(value: str) -> tuple[str, list[str]]:
-    """The decoded title and the phrases it protects with braces."""
-    kept = [_decode(m.group(1)) for m in
-            re.finditer(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})+)\}", value)]
+    """The decoded title and the phrases it protects with braces. A title braced as a whole,
+    or with every capitalized word braced (as the classic BibTeX export writes it), protects
+    its case: then only phrases of several words say more than that."""
+    value = _outer_group(value)
+    groups = list(re.finditer(r"(?<![\\A-Za-z])\{((?:[^{}]|\{[^{}]*\})+)\}", value))
+    kept = [_decode(m.group(1)) for m in groups]
+    outside = "".join(re.split(r"(?<![\\A-Za-z])\{(?:[^{}]|\{[^{}]*\})+\}", value))
+    if kept and not any(w[:1].isupper() for w in _decode(outside).split()):
+        kept = [k for k in kept if len(k.split()) > 1]
     return _decode(value), kept
 
 
 def _date(fields: dict[str, str], where: str) -> dict[str, Any] | None:
-    from ..model import _parse_point
+    from ..model import parse_date
 
     text = fields.get("date", "").strip()
     if text:
-        circa = text.endswith("~")
-        text = text.rstrip("~")
         try:
-            start, _, end = text.partition("/")
-            out: dict[str, Any] = dict(_parse_point(start))
-            if end:
-                out["until"] = dict(_parse_point(end))
+            return parse_date(text)
         except ValueError:
             raise CitetoolError(where, f"cannot read the date {fields['date']!r}", "date") from None
-        if circa:
-            out["circa"] = True
-        return out
     if fields.get("year", "").strip() in ("", "n.d.", "n. d.", "nd"):
         return None
     try:
         out = {"year": int(fields["year"].strip())}
     except ValueError:
-        raise CitetoolError(where, f"cannot read the year {fields['year']!r}", "year") from None
-    month = fields.get("month", "").strip().lower()[:3]
+        # a date written whole in `year`: '[1962?]', 'March--May 1962', '1956--1957'
+        try:
+            from ..model import parse_written
+
+            return parse_written(_decode(fields["year"]).replace("--", "\u2013"))
+        except ValueError:
+            raise CitetoolError(where, f"cannot read the year {fields['year']!r}",
+                                "year") from None
+    raw_month = fields.get("month", "").strip()
+    month = raw_month.lower()[:3]
     if month:
         if month.isdigit():
             out["month"] = int(month)
-        elif month in _MONTHS:
-            out["month"] = _MONTHS.index(month) + 1
+        elif month in vocab.MONTHS:
+            out["month"] = vocab.MONTHS.index(month) + 1
+    days = _MONTH_DAYS.match(raw_month)
+    if days and "month" in out:
+        out["day"] = int(days["day"])
+        if days["until"]:
+            out["until"] = {"year": out["year"], "month": out["month"],
+                            "day": int(days["until"])}
     return out
 
 
+# the day in `month`, as the classic export writes it: 'mar # {~24,}', 'sep # {~1--30,}'
+_MONTH_DAYS = re.compile(r"^[A-Za-z]+\s*#\s*[{\"]\s*~?\s*(?P<day>\d{1,2})"
+                         r"(?:\s*-+\s*(?P<until>\d{1,2}))?\s*,?\s*[}\"]$")
+
+
 def _recipients(addon: str) -> list[dict[str, Any]]:
-    m = re.match(r"^to\s+(.+)$", addon.strip())
+    m = re.match(r"^[Tt]o\s+(.+)$", addon.strip())
     if not m:
         return []
     out = []
@@ -129,17 +164,23 @@ def _recipients(addon: str) -> list[dict[str, Any]]:
         if braced:
             out.append({"org": _decode(braced.group(1))})
         elif part.strip():
-            from .common import agent
-
             out.append(agent(_decode(part)))
     return out
 
 
 def _location(fields: dict[str, str]) -> dict[str, str]:
     how = _decode(fields.get("howpublished", ""))
-    library = _decode(fields.get("library", ""))
+    if _URL.match(fields.get("howpublished", "")):
+        how = ""  # Better BibTeX writes a @misc's URL there: the url field has it
+    archive = _decode(fields.get("organization", ""))
+    # Zotero's "Loc. in Archive", as reference managers export it; never the archive itself
+    library = next((v for v in (_decode(fields.get(k, "")) for k in ("library",
+                                                                     "archive_location"))
+                    if v and v != archive), "")
     source: dict[str, str] = {}
-    chunks = [c.strip() for c in how.split(",") if c.strip()] if how else []
+    # the archive's own name is never part of the location (exports put it in howpublished)
+    chunks = [c.strip() for c in how.split(",") if c.strip() and c.strip() != archive]
+    how = ", ".join(chunks)
     if library:
         source["call_number"] = library
         if how.startswith(library):
@@ -153,9 +194,6 @@ def _location(fields: dict[str, str]) -> dict[str, str]:
     if chunks and _PAGES.match(chunks[0]):
         source["pages"] = _PAGES.match(chunks[0])["p"].replace("\u2013", "-")  # type: ignore[index]
         chunks = chunks[1:]
-    archive = _decode(fields.get("organization", ""))
-    if chunks and chunks[-1] == archive:
-        chunks = chunks[:-1]
     if chunks:
         source["collection"] = ", ".join(chunks)
     if fields.get("pages") and "pages" not in source:
@@ -163,89 +201,184 @@ def _location(fields: dict[str, str]) -> dict[str, str]:
     return source
 
 
-def entry(key: str, entry_type: str, fields: dict[str, str], where: str
-          ) -> tuple[dict[str, Any], list[str]]:
-    """One entry's fields (raw LaTeX) as raw record data, and the fields kept in notes."""
-    where = f"{where}#{key}"
-    if "title" not in fields:
-        raise CitetoolError(where, "the entry has no title", "title")
-    title, kept = _title(fields["title"])
-    url = fields.get("url", "").strip()
+# --- field handlers, run in this order by the shared builder ---------------------------------
+
+
+def _title_field(value: str, draft: Draft) -> None:
+    title, kept = _title(value)
+    draft.raw["title"] = title
+    draft.phrases += kept
+    if draft.fields.get(_ENTRY_TYPE) == "letter":
+        from .derive import document_type
+
+        if document_type(title) == "document":
+            draft.raw["type"] = "letter"
+
+
+def _url_field(value: str, draft: Draft) -> None:
+    url = value.strip()
+    if url:
+        draft.raw["url"] = url
+
+
+def _key_field(value: str, draft: Draft) -> None:
+    url = draft.fields.get("url", "").strip()
     doc = re.search(r"/document/([^/?#\s]+)/?$", url)
-    rid = doc.group(1) if doc else re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip("-.")
-    raw: dict[str, Any] = {"id": rid, "type": document_type(title), "title": title}
-    if entry_type == "letter" and raw["type"] == "document":
-        raw["type"] = "letter"
-    short = fields.get("shorttitle") or fields.get("key")
-    raw["short_title"] = _title(short)[0] if short else short_title(title)
-    date = _date(fields, where)
+    draft.raw["id"] = doc.group(1) if doc else re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip("-.")
+
+
+def _short_field(value: str, draft: Draft) -> None:
+    if "short_title" not in draft.raw and value.strip():
+        draft.raw["short_title"] = _title(value)[0]
+
+
+def _date_fields(value: str, draft: Draft) -> None:
+    del value
+    date = _date(dict(draft.fields), draft.where)
     if date:
-        raw["date"] = date
-    for field, key_ in (("author", "authors"), ("translator", "translators")):
-        if fields.get(field):
-            raw[key_] = _names(fields[field])
-    if fields.get("titleaddon"):
-        raw["recipients"] = _recipients(fields["titleaddon"])
-    notes: dict[str, str] = {}
-    credits_ = " ".join(_decode(fields[k]) for k in ("addendum", "note") if fields.get(k))
-    dated = re.search(r"(?:^|\.\s+)Dated ([^.]+)(?:\.|$)", credits_)
+        draft.raw["date"] = date
+
+
+def _names_field(role: str) -> Any:
+    def handle(value: str, draft: Draft) -> None:
+        if value.strip():
+            draft.raw[role] = _names(value)
+    return handle
+
+
+def _titleaddon_field(value: str, draft: Draft) -> None:
+    draft.raw["recipients"] = _recipients(value)
+
+
+def _credits_field(value: str, draft: Draft) -> None:
+    """`addendum` and `note`: the dated note, who obtained, contributed or translated it."""
+    del value
+    texts = []
+    for k in ("addendum", "note"):
+        if draft.fields.get(k):
+            extra, rest = extra_lines(draft.fields[k])
+            for key, line in extra.items():
+                draft.keep(key, _decode(line))
+            texts.append(_decode(rest))
+    credits_ = " ".join(t for t in texts if t)
+    dated = re.search(rf"(?:^|\.\s+){vocab.DATED}([^.]+)(?:\.|$)", credits_)
     if dated:
         credits_ = credits_.replace(dated.group(0), ". " if dated.start() else "").strip(" .")
-        if date is not None:
-            raw["date"] = archive_date(dated.group(1).replace(" to ", " - ")
-                                       .replace("ca. ", "c. "), where)
+        if "date" in draft.raw:
+            from ..model import parse_written
+
+            try:
+                draft.raw["date"] = parse_written(dated.group(1))
+            except ValueError as exc:
+                draft.fail(f"cannot read the date {dated.group(1)!r}: {exc}", "note")
     if credits_:
-        found = statement.parse(credits_ + ".")
-        for k in ("obtained_by", "contributed_by"):
-            if k in found:
-                raw[k] = found[k]
-        if "translators" in found and "translators" not in raw:
-            raw["translators"] = found["translators"]
-        notes.update(found.get("notes", {}))
-    archive = _decode(fields.get("organization") or fields.get("institution")
-                      or fields.get("archive") or "")
+        note_facts(credits_, draft.raw, draft.notes, _archive(draft.fields))
+
+
+_URL = re.compile(r"^\s*(?:\\url\{)?https?://", re.I)
+
+
+def _type_field(value: str, draft: Draft) -> None:
+    """`type`: the kind of document (Zotero's manuscript type, as Better BibTeX writes it)."""
+    kind = document_kind(_decode(value))
+    if kind:
+        draft.raw["type"] = kind
+    elif value.strip():
+        draft.keep("type", _decode(value))
+
+
+def _archive(fields: Any) -> str:
+    """The archive an entry names in its own field (or in `library` without a call number in
+    it, where Better BibTeX writes Zotero's "Library Catalog")."""
+    named = _decode(fields.get("organization") or fields.get("institution")
+                    or fields.get("archive") or "")
+    library = _decode(fields.get("library", ""))
+    if not named and is_org(library) and not re.search(r"\d", library):
+        return library
+    return named
+
+
+def _archive_fields(value: str, draft: Draft) -> None:
+    del value
+    fields = dict(draft.fields)
+    archive = _archive(fields)
     if not archive and fields.get("howpublished"):
         # classic BibTeX carries the archive as the last part of howpublished
         last = _decode(fields["howpublished"]).rsplit(",", 1)[-1].strip()
         archive = last if is_org(last) else ""
-        fields = {**fields, "organization": archive}
+        fields["organization"] = archive
     if not archive:
-        raise CitetoolError(where, "the entry names no archive (organization)", "organization")
-    raw["archive"] = archive
-    if url:
-        raw["url"] = url
-    source = _location(fields)
+        draft.fail("the entry names no archive (organization)", "organization")
+    draft.raw["archive"] = archive
+    fields["organization"] = archive  # the location never holds the archive's name
+    # what the fields give wins over what a note's source statement gave
+    source = {**draft.raw.get("source", {}), **_location(fields)}
     if source:
-        raw["source"] = source
-    lang = fields.get("langid", "").strip()
-    raw["language"] = _LANGIDS.get(lang, "en")
-    if raw.get("translators"):
-        raw["translated"] = True
-    if fields.get("origlanguage"):
-        raw["original_languages"] = [_decode(fields["origlanguage"]).title()]
-    if fields.get("abstract"):
-        raw["summary"] = _decode(fields["abstract"])
-    if fields.get("keywords"):
-        raw["subjects"] = [k.strip() for k in _decode(fields["keywords"]).split(",") if k.strip()]
-    keep = extra_phrases(kept, raw)
-    if keep:
-        raw["keep_case"] = keep
-    extra = []
-    for k, v in fields.items():
-        if k not in _HANDLED:
-            extra.append(k)
-            notes[k] = _decode(v)
-    if lang and lang not in _LANGIDS:
-        extra.append("langid")
-        notes["langid"] = lang
-    if notes:
-        raw["notes"] = notes
-    return raw, extra
+        draft.raw["source"] = source
 
 
-def parse(text: str, where: str) -> list[tuple[dict[str, Any] | None, CitetoolError | None,
-                                               list[str]]]:
-    """Every entry: (raw record, None, fields kept in notes), or (None, error, []) if broken."""
+def _langid_field(value: str, draft: Draft) -> None:
+    lang = value.strip()
+    draft.raw["language"] = vocab.LANGUAGES.get(lang, "en")
+    if lang and lang not in vocab.LANGUAGES:
+        draft.keep("langid", lang)
+
+
+def _origlanguage_field(value: str, draft: Draft) -> None:
+    draft.raw["original_languages"] = [_decode(value).title()]
+
+
+def _abstract_field(value: str, draft: Draft) -> None:
+    draft.raw["summary"] = _decode(value)
+
+
+def _keywords_field(value: str, draft: Draft) -> None:
+    draft.raw["subjects"] = [k.strip() for k in _decode(value).split(",") if k.strip()]
+
+
+# the handler table; fields read by another handler are listed with `ignore`
+HANDLERS: dict[str, Any] = {
+    "title": _title_field,
+    _ENTRY_KEY: _key_field,
+    "url": _url_field,
+    "shorttitle": _short_field,
+    "key": _short_field,
+    "date": _date_fields,
+    "year": _date_fields,
+    "month": ignore,
+    "day": ignore,
+    "author": _names_field("authors"),
+    "translator": _names_field("translators"),
+    "titleaddon": _titleaddon_field,
+    vocab.RECIPIENTS: _names_field("recipients"),  # every recipient: wins over titleaddon
+    "addendum": _credits_field,
+    "note": _credits_field,
+    _ENTRY_TYPE: _archive_fields,  # every entry: it must name its archive
+    "organization": ignore,
+    "institution": ignore,
+    "archive": ignore,
+    "howpublished": ignore,
+    "library": ignore,
+    "archive_location": ignore,
+    "type": _type_field,
+    "pages": ignore,
+    "langid": _langid_field,
+    "origlanguage": _origlanguage_field,
+    "abstract": _abstract_field,
+    "keywords": _keywords_field,
+    "archiveprefix": ignore,
+}
+assert set(HANDLERS) - {_ENTRY_KEY, _ENTRY_TYPE} == vocab.READ_FIELDS
+
+
+def entry(key: str, entry_type: str, fields: dict[str, str], where: str) -> Outcome:
+    """One entry's fields (raw LaTeX) as an outcome: raw record data or the error."""
+    return build({_ENTRY_KEY: key, _ENTRY_TYPE: entry_type, **fields}, HANDLERS,
+                 f"{where}#{key}", kept_as=_decode)
+
+
+def parse(text: str, where: str) -> list[Outcome]:
+    """Every entry's outcome: raw record data and the fields kept in notes, or the error."""
     import logging
 
     import bibtexparser
@@ -253,18 +386,14 @@ def parse(text: str, where: str) -> list[tuple[dict[str, Any] | None, CitetoolEr
     # bibtexparser logs each broken block; we report them ourselves, one line each
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text, parse_stack=[])
-    out: list[tuple[dict[str, Any] | None, CitetoolError | None, list[str]]] = []
+    out: list[Outcome] = []
     for block in library.failed_blocks:
         line = getattr(block, "start_line", None)
         at = f"{where}:{line + 1}" if isinstance(line, int) else where
-        out.append((None, CitetoolError(at, "broken BibTeX entry, skipped"), []))
+        out.append(Outcome(error=CitetoolError(at, "broken BibTeX entry, skipped")))
     for ent in library.entries:
         fields = {f.key.lower(): _unbrace(f.value) for f in ent.fields}
-        try:
-            raw, extra = entry(ent.key, ent.entry_type.lower(), fields, where)
-            out.append((raw, None, extra))
-        except CitetoolError as exc:
-            out.append((None, exc, []))
+        out.append(entry(ent.key, ent.entry_type.lower(), fields, where))
     if not out:
         raise CitetoolError(where, "no BibTeX entries found")
     return out

@@ -109,6 +109,56 @@ def agents(text: str) -> list[dict[str, Any]]:
     return [agent(p) for p in parts]
 
 
+_EXTRA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z -]{0,40}):\s+(\S.*?)\s*$")
+
+
+def extra_lines(text: str) -> tuple[dict[str, str], str]:
+    """A note as Zotero's Extra field holds it: its 'Key: value' lines ('Archive Place:
+    Beijing'), lowercased keys, apart from the free text."""
+    fields: dict[str, str] = {}
+    rest = []
+    for line in text.splitlines():
+        m = _EXTRA_LINE.match(line)
+        if m:
+            fields[m[1].strip().lower()] = m[2]
+        else:
+            rest.append(line)
+    return fields, "\n".join(rest)
+
+
+def note_facts(text: str, raw: dict[str, Any], notes: dict[str, str], archive: str = "") -> None:
+    """Fill a record from a note that holds the archive's source statement ("PRC FMA
+    118-01025-02, 4-6. Obtained by X and translated by Y."), as a reference manager exports
+    it: who obtained and contributed it, translators and the location when the record has
+    none. A note that names no location (no digit in it: the archive's name, a remark) is kept
+    as it is, never taken for a call number, and neither is the archive's name before one."""
+    from .statement import parse
+
+    text = " ".join(text.split()).rstrip(".")
+    if archive and text.startswith(archive):
+        text = text[len(archive):].lstrip(" ,.")
+    found = parse(text + ".")
+    source = found.pop("source", {})
+    if source.get("call_number") and not re.search(r"\d", source["call_number"]):
+        notes["note"] = source.pop("call_number")
+        source.pop("pages", None)
+    if source:
+        raw["source"] = {**source, **raw.get("source", {})}
+    for key in ("obtained_by", "contributed_by", "translators"):
+        if key in found and not raw.get(key):
+            raw[key] = found[key]
+    notes.update(found.get("notes", {}))
+
+
+def document_kind(name: str) -> str | None:
+    """A kind of document as the record model names it ('Record of Conversation' ->
+    'record-of-conversation'), or None when the model has no such kind."""
+    from ..model import DOCUMENT_TYPES
+
+    kind = "-".join(name.lower().split())
+    return kind if kind in DOCUMENT_TYPES else None
+
+
 def language_code(name: str) -> str | None:
     """'Chinese' -> 'zh'; None when the name is not known."""
     return LANGUAGES.get(name.strip().lower())

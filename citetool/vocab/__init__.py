@@ -1,0 +1,1 @@
+"""The vocabulary of each foreign format, shared by its reader (importer) and writer (style)."""
