@@ -27,7 +27,7 @@ FILE_NAME = "records.sqlite3"
 _RACY_NS = 100_000_000
 _RACY_WHOLE_SECOND_NS = 2_000_000_000
 # the tables' layout; a cache file of another layout is emptied and made anew
-LAYOUT = 2
+LAYOUT = 3
 # An entry's `gen` is drawn at random each time it is written: a piece is stored, and served,
 # only with the gen of the entry it was rendered from, so a run that renders a piece from an
 # entry that another run has refreshed meanwhile (after an edit) cannot attach it to the new
@@ -35,7 +35,7 @@ LAYOUT = 2
 _TABLES = (
     "CREATE TABLE entry (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
     " stamp TEXT, gen INTEGER, data TEXT, data_sum INTEGER, search TEXT, search_sum INTEGER,"
-    " listing TEXT, listing_sum INTEGER)",
+    " search_len INTEGER, listing TEXT, listing_sum INTEGER)",
     "CREATE TABLE piece (path TEXT, style TEXT, gen INTEGER, value TEXT, value_sum INTEGER,"
     " PRIMARY KEY (path, style))",
 )
@@ -160,7 +160,6 @@ def _connect(name: Path) -> Any:
 
     db = sqlite3.connect(name, timeout=5, isolation_level=None)
     try:
-        db.create_function("crc32", 1, checksum, deterministic=True)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         if db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
@@ -256,19 +255,22 @@ class Cache:
         wanted = "e.data" if data else ("CASE WHEN p.value IS NULL THEN e.data END" if style
                                         else "NULL")
         params: tuple[str, ...] = ()
+        hit = "instr(e.search, ?) > 0"
         if needle is not None:
-            hit = "instr(e.search, ?) > 0"
             searched = f"CASE WHEN {hit} THEN e.search ELSE '' END"
             listed = f"CASE WHEN {hit} THEN e.listing END" if listing else "NULL"
-            params = (needle, needle) if listing else (needle,)
+            params = (needle, needle, needle) if listing else (needle, needle)
         else:
             searched = "e.search" if search else "NULL"
             listed = "e.listing" if listing else "NULL"
         columns = ", ".join(["e.path", "e.size", "e.mtime_ns", "e.stamp", wanted, searched,
                              listed, "p.value", "e.gen", "e.data_sum", "e.search_sum",
                              "e.listing_sum", "p.value_sum",
-                             # a miss is checked too: damage must not hide a match
-                             "crc32(e.search) = e.search_sum" if needle is not None else "NULL"])
+                             # a miss is checked too (by length, in SQLite: a checksum of every
+                             # row would cost a Python call each), so truncation cannot hide a
+                             # match; a match comes back whole and is checksummed
+                             f"CASE WHEN {hit} THEN NULL ELSE length(e.search) = e.search_len"
+                             " END" if needle is not None else "NULL"])
         batch: list[tuple[Path, Stat]] = []
         for item in items:
             batch.append(item)
@@ -319,7 +321,7 @@ class Cache:
         data, search, listing = entry.row()
         entry.gen = self._rng.getrandbits(62)
         self._entries.append((key, stat.size, stat.mtime_ns, self._stamp, entry.gen, data,
-                              checksum(data), search, checksum(search), listing,
+                              checksum(data), search, checksum(search), len(search), listing,
                               checksum(listing)))
         for style in entry.pieces:
             self.put_piece(path, style, entry.pieces[style], entry.gen)
@@ -347,7 +349,7 @@ class Cache:
                 self._db.executemany("DELETE FROM piece WHERE path = ?",
                                      [(e[0],) for e in entries])
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     entries)
                 self._db.executemany(
                     "INSERT OR REPLACE INTO piece SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS"
