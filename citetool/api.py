@@ -165,11 +165,12 @@ def validate(targets: Sequence[str] = (), folder: str | os.PathLike[str] | None 
     from .cache import Cache
 
     paths, problems = project.record_files(targets, lambda: found or project.find(folder))
+    total = len(targets) or len(paths) + len(problems)
     with progress(len(paths)) as bar:
         for loaded in batch.load(paths, None, Cache.open(enabled=cache), progress=bar):
             if loaded.error is not None:
                 problems.append(loaded.error)
-    return Validation(len(targets) or len(paths), problems)
+    return Validation(total, problems)
 
 
 class Records:
@@ -232,7 +233,8 @@ class Records:
         if not chosen:
             if not (query.all or query.filters_records or query.text):
                 raise UsageError(None, "give record ids, '-' to read them from stdin, or --all")
-            return store.all_files(self.folder), []
+            refused: list[CitetoolError] = []  # links outside, refused as `cite` does
+            return store.all_files(self.folder, refused), refused
         paths, problems = [], []
         for rid in chosen:
             try:

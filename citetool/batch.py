@@ -184,7 +184,7 @@ def _load(paths: list[str], style: Style | None, cache: cachemod.Cache | None,
             if style is not None and style.name not in entry.pieces:
                 piece = style.piece(Loaded(path, entry).record())
                 entry.pieces[style.name] = piece
-                cache.put_piece(path, style.name, piece)  # type: ignore[union-attr]
+                cache.put_piece(path, style.name, piece, entry.gen)  # type: ignore[union-attr]
             yield Loaded(path, entry)
         progress(hits)
     # a style outside the registry (a CSL style) renders here, not in the workers: its
@@ -197,8 +197,8 @@ def _load(paths: list[str], style: Style | None, cache: cachemod.Cache | None,
             if style is not None and not builtin and loaded.entry is not None:
                 piece = style.piece(loaded.record())
                 loaded.entry.pieces[style.name] = piece
-                if cache is not None and cachemod.Stat(*result[1]).settled():
-                    cache.put_piece(Path(loaded.path), style.name, piece)
+                if cache is not None:  # kept while the entry just cached (its gen) is
+                    cache.put_piece(Path(loaded.path), style.name, piece, loaded.entry.gen)
             yield loaded
         progress(len(chunk))
     if cache is not None:

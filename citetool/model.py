@@ -51,11 +51,27 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # control characters and line breaks
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
+# every byte but the control ones _CONTROL names: in UTF-8, a byte below 0x80 is always the
+# character itself, so deleting these bytes leaves exactly the control characters (one C pass
+# over a long text, several times faster than the regular expression)
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)) or b > 0x7F)
+
+
+def _has_control(value: str) -> bool:
+    """Whether a (long) text holds a control character other than tab and line breaks."""
+    try:
+        return bool(value.encode("utf-8").translate(None, _NOT_CONTROL_BYTES))
+    except UnicodeEncodeError:  # a lone surrogate
+        return _CONTROL.search(value) is not None
 
 
 def _clean_line(value: str) -> str:
     """Strip a one-line text field and refuse control characters and line breaks in it."""
     value = value.strip()
+    # the common case in one C pass: printable (so no control character, no line break)
+    # and starting with a letter or digit
+    if value[:1].isalnum() and value.isprintable():
+        return value
     if not value:
         raise ValueError("must not be empty")
     if _NOT_LINE.search(value):
@@ -411,7 +427,7 @@ class Record(_Strict, RecordMethods):
         if value is None:
             return None
         value = value.strip()
-        if _CONTROL.search(value):
+        if _has_control(value):
             raise ValueError("must not contain control characters")
         return value or None
 

@@ -29,7 +29,8 @@ FROM_OPTION = "from --records"
 FROM_ENV = f"from ${store.ENV_RECORDS}"
 FROM_FOLDER = "found from the current folder"
 FROM_BUNDLED = "the bundled sample records: no records/ folder or citetool.toml here or above"
-LOCK_IGNORE = ".citetool.lock\n"  # import's lock file (fsio.LOCK_NAME) stays out of git
+# import's lock folder (fsio.LOCK_FOLDER) ignores itself already; named here for readers
+LOCK_IGNORE = ".citetool/\n"
 
 
 @dataclass(frozen=True)
@@ -238,11 +239,12 @@ def record_files(targets: Sequence[str], find: Callable[[], Project]
     as errors so that the others are still checked. A folder with no records is an error."""
     if not targets:
         chosen = find()
-        files = [Path(name) for name in store.all_files(chosen.folder)]
-        if not files:
+        refused: list[CitetoolError] = []  # links outside the folder, refused as `cite` does
+        files = [Path(name) for name in store.all_files(chosen.folder, refused)]
+        if not files and not refused:
             raise CitetoolError(chosen.shown, f"no records found: the folder holds no .yaml "
                                 f"files ({chosen.origin})")
-        return files, []
+        return files, refused
     chosen = None if all(is_path(t) for t in targets) else find()
     paths: list[Path] = []
     problems: list[CitetoolError] = []

@@ -95,8 +95,13 @@ def path_for(folder: Path, record_id: str, where: str | None = None) -> Path:
 
 def inside(folder: Path, path: Path) -> None:
     """Refuse a file that is, or links to, something outside the records folder."""
+    _inside(folder.resolve(), path)
+
+
+def _inside(root: Path, path: Path) -> None:
+    """inside() with the folder already resolved (once for a whole folder's links)."""
     try:
-        path.resolve().relative_to(folder.resolve())
+        path.resolve().relative_to(root)
     except ValueError:
         raise CitetoolError(str(path), "links outside the records folder") from None
 
@@ -111,11 +116,32 @@ def all_ids(folder: Path) -> Iterator[str]:
     yield from names
 
 
-def all_files(folder: Path) -> list[str]:
+def all_files(folder: Path, problems: list[CitetoolError] | None = None) -> list[str]:
     """Every record file in the folder as an absolute path string, sorted by id (cheaper
-    than Path objects when there are a hundred thousand)."""
+    than Path objects when there are a hundred thousand). A symlink that leads outside the
+    folder is left out, as `cite` refuses it, and reported in `problems` if given; only
+    symlinks are resolved, so a big folder of plain files costs no more."""
     base = os.path.abspath(folder) + os.sep
-    return [f"{base}{rid}.yaml" for rid in all_ids(folder)]
+    ids = []
+    root: Path | None = None
+    refused = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".yaml") or name.startswith("."):
+                continue
+            if entry.is_symlink():
+                root = root or Path(folder).resolve()
+                try:
+                    _inside(root, Path(folder) / name)
+                except CitetoolError as exc:
+                    refused.append((name, exc))
+                    continue
+            ids.append(name[:-5])
+    if problems is not None:
+        problems.extend(exc for _, exc in sorted(refused, key=lambda item: item[0]))
+    ids.sort()
+    return [f"{base}{rid}.yaml" for rid in ids]
 
 
 def read_raw(path: Path) -> Any:

@@ -26,5 +26,8 @@ def test_benchmark_smoke_run():
                 "baseline: parse pages (lxml.html)", "import pages (library)",
                 "import --dry-run pages (CLI, YAML)", "export --all --csl apa (second)",
                 "export --all -s chicago-bibliography (second)",
-                "--csl apa (second) vs chicago"):
+                "--csl apa (second) vs chicago",
+                "synthetic records", "seed records", "seed export --all -s biblatex first"):
         assert row in out, row
+    # each corpus is measured against its own baseline, in this run
+    assert out.count("baseline: parse YAML (libyaml)") == 4
