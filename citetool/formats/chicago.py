@@ -25,8 +25,8 @@ MONTHS = (
     "October", "November", "December",
 )  # fmt: skip
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
-_TERMINAL = ".?!"
-_CLOSING_QUOTES = "\u2019\u201d"
+# a period after these is dropped, as citeproc-js merges punctuation ("?" + "." is "?")
+_TERMINAL = ".?!:;"
 
 
 
@@ -41,7 +41,7 @@ def _romanesque(person: Person) -> bool:
 def display_name(agent: Agent) -> str:
     """A name in reading order: 'Jeffrey Wang', 'Shen Zhihua', '金日成', 'Charles de Gaulle'."""
     if is_org(agent):
-        return text.apostrophes(agent.org)
+        return text.curl(agent.org)
     given = text.space_initials(agent.given) if agent.given else ""
     family = " ".join(p for p in (agent.particle, agent.family) if p)
     if not _romanesque(agent):
@@ -52,7 +52,7 @@ def display_name(agent: Agent) -> str:
         out = " ".join(p for p in (given, family) if p)
     if agent.suffix:
         out += " " + agent.suffix
-    return text.apostrophes(out)
+    return text.curl(out)
 
 
 def sort_name(agent: Agent) -> str:
@@ -67,14 +67,14 @@ def sort_name(agent: Agent) -> str:
     out = f"{agent.family}, {given}"
     if agent.suffix:
         out += ", " + agent.suffix
-    return text.apostrophes(out)
+    return text.curl(out)
 
 
 def short_name(agent: Agent) -> str:
     """A name as short notes give it: the family name with its particle."""
     if is_org(agent):
         return display_name(agent)
-    return text.apostrophes(" ".join(p for p in (agent.particle, agent.family) if p))
+    return text.curl(" ".join(p for p in (agent.particle, agent.family) if p))
 
 
 def _and_list(names: list[str]) -> str:
@@ -155,26 +155,32 @@ def _is_english(record: Record) -> bool:
 def styled_title(record: Record, short: bool = False) -> str:
     """The title (or short title) title-cased for English items, with inner quotes curled."""
     raw = record.short_title if short else record.title
-    if _is_english(record):
-        raw = text.title_case(raw, protect.spans(raw, protect.record_phrases(record)))
-    return text.curl(raw)
+    keep = protect.spans(raw, protect.record_phrases(record))
+    cased = text.title_case(raw, keep) if _is_english(record) else raw
+    return text.curl(cased, inside=True, keep=keep if len(cased) == len(raw) else None)
 
 
 def _attach(out: str, sep: str, part: str) -> str:
-    """Append a part after a separator; a comma or period after a quoted title goes inside
-    its quotation marks (and a period is dropped after a title ending in . ? or !)."""
+    """Append a part after a separator; a comma or period after quoted text goes inside its
+    quotation marks (a period is dropped after text ending in . ? ! : or ;, a comma after
+    a comma)."""
     if not out:
         return part
     punct, rest = sep[:1], sep[1:]
-    if punct in ",." and out.endswith("\u201d"):
-        body = out.rstrip(_CLOSING_QUOTES)
+    if punct in ",." and out.endswith(tuple(text.CLOSERS)):
+        body = out.rstrip(text.CLOSERS)
         closers = out[len(body) :]
-        if punct == "." and body.endswith(tuple(_TERMINAL)):
+        if _absorbs(body, punct):
             punct = ""
         return body + punct + closers + rest + part
-    if punct == "." and out.endswith("."):
+    if _absorbs(out, punct):
         return out + rest + part
     return out + sep + part
+
+
+def _absorbs(out: str, punct: str) -> bool:
+    """Whether the text's last mark makes a following separator's punctuation redundant."""
+    return out.endswith(tuple(_TERMINAL) if punct == "." else punct) if punct else False
 
 
 def _join(parts: list[tuple[str, str]]) -> str:
@@ -188,7 +194,8 @@ def _join(parts: list[tuple[str, str]]) -> str:
 
 def _end(sentence: str) -> str:
     """Close a citation with a period, inside a final quotation mark."""
-    return _attach(sentence, ".", "") if not sentence.endswith(".") else sentence
+    out = _attach(sentence, ".", "") if not sentence.endswith(".") else sentence
+    return text.closing_marks(out)
 
 
 def _pages(pages: str, labelled: bool) -> str:
@@ -201,15 +208,11 @@ def _pages(pages: str, labelled: bool) -> str:
     return ("pp. " if text.pages_plural(pages) else "p. ") + out
 
 
-def _cap_first(value: str) -> str:
-    return value[:1].upper() + value[1:]
-
-
 # --- the three forms -----------------------------------------------------------------------
 
 
 def _quote(title: str) -> str:
-    return f"\u201c{title}\u201d"
+    return f"\u201c{title}{text.CLOSE_DOUBLE}"
 
 
 def note(record: Record, page: str | None = None) -> str:
@@ -233,10 +236,10 @@ def note(record: Record, page: str | None = None) -> str:
                 (", ", _quote(styled_title(record))),
                 (", ", trans),
                 (date_sep, format_date(record.date)),
-                (", ", src.call_number and text.apostrophes(src.call_number)),
+                (", ", src.call_number and text.curl(src.call_number)),
                 (", ", pages and _pages(pages, labelled=bool(src.call_number))),
-                (", ", src.collection and text.apostrophes(src.collection)),
-                (", ", text.apostrophes(record.archive)),
+                (", ", src.collection and text.curl(src.collection)),
+                (", ", text.curl(record.archive)),
                 (", ", record.url or ""),
             ]
         )
@@ -273,7 +276,7 @@ def bibliography(record: Record) -> str:
     if src.call_number:
         location = _join(
             [
-                ("", _cap_first(text.apostrophes(src.call_number))),
+                ("", text.curl(text.capitalize_first(src.call_number))),
                 (", ", src.pages and _pages(src.pages, labelled=True)),
             ]
         )
@@ -285,8 +288,8 @@ def bibliography(record: Record) -> str:
                 (". ", translated),
                 (". ", format_date(record.date)),
                 (". ", location),
-                (". ", src.collection and text.apostrophes(src.collection)),
-                (". ", text.apostrophes(record.archive)),
+                (". ", src.collection and text.curl(src.collection)),
+                (". ", text.curl(record.archive)),
                 (". ", record.url or ""),
             ]
         )
