@@ -24,7 +24,12 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+# scripts written with spaces between names (citeproc-js's "romanesque" letters): Latin,
+# Greek, Cyrillic, Hebrew, Arabic, Thai
+_LATIN = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    r"\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]"
+)
 # a period after these is dropped, as citeproc-js merges punctuation ("?" + "." is "?")
 _TERMINAL = ".?!:;"
 
@@ -297,11 +302,11 @@ def bibliography(record: Record) -> str:
 
 
 def sort_key(record: Record) -> tuple[str, str]:
-    """The bibliography's order: by first author (or title when there is none), then title."""
+    """The bibliography's order: by authors (or title when there is none), then title."""
     lead = record.authors or record.translators
     if lead:
-        first = lead[0]
-        name = first.org if is_org(first) else sort_name(first)
+        # every name counts, as in the style's author-sort key: "X" sorts before "X and Y"
+        name = " ".join(a.org if is_org(a) else sort_name(a) for a in lead)
     else:
         name = record.title
     return (_collate(name), _collate(record.title))
