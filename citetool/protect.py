@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Z]\w*(?:-\w+)*-[a-z]\w*")
 # A word with a typographic quotation mark inside it: the 'ayn or hamza of a transliteration
 # ("Mun‘im", "Qur’an", "al-Ba‘th") or a name like "O’Neill". CSL processors take the mark
-# for a quotation mark and capitalize the letter after it ("Mun‘Im"). Not a contraction
-# ending in one letter ("don’t", "People’s"), which title case never capitalizes.
+# for a quotation mark and capitalize the letter after it ("Mun‘Im"). Not an English
+# contraction ("don’t", "People’s", "we’ll"), which title case capitalizes as a word.
 _MARKED_WORD = re.compile(
-    r"[^\W\d_]+(?:(?:\u2018|\u2019(?=[^\W\d_]{2}))[^\W\d_]+)+"
+    r"[^\W\d_]+(?:(?:\u2018|\u2019(?!(?:ll|re|ve)\b)(?=[^\W\d_]{2}))[^\W\d_]+)+"
 )
 
 Span = tuple[int, int]
