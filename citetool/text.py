@@ -240,9 +240,10 @@ def curl(text: str, inside: bool = False, keep: list[protect.Span] | None = None
     citation through closing_marks(). `keep` are the title's protected spans: a quotation
     mark that opens inside one cannot close outside it (as in citeproc-js's nocase spans).
     An empty quotation ("‘’") prints nothing, as in citeproc-js. Deliberately unlike
-    citeproc-js, no straight mark is ever printed: a quote after "[" or a dash opens, a
-    straight single quote before a mark other than a letter can close, and an unpaired
-    straight double quote curls by position.
+    citeproc-js, which prints straight marks or unpaired curly ones there: a quote after "["
+    or a dash opens; a straight single quote before a mark other than a letter can close; a
+    typographic apostrophe that ends a word (Workers’) leaves the quotation around it paired;
+    an unpaired straight double quote curls by position, in its depth's form.
     """
     if not _QUOTE_CHARS.search(text):
         return text
