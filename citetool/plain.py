@@ -34,7 +34,12 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+# scripts written with spaces between names (citeproc-js's "romanesque" letters): Latin,
+# Greek, Cyrillic, Hebrew, Arabic, Thai
+_LATIN = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    r"\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]"
+)
 _INITIAL = re.compile(r"\.(?=\w)")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
