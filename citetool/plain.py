@@ -58,6 +58,11 @@ def collate(value: str) -> str:
     return _NOT_WORD.sub("", folded).strip()
 
 
+def romanesque(text: str) -> bool:
+    """Whether text is in a script written with spaces between names (citeproc-js's test)."""
+    return bool(_LATIN.search(text))
+
+
 class DateMethods:
     """What renderers ask of a date point (no annotations here: pydantic would take them as
     fields of the models that share this mixin)."""
@@ -124,7 +129,7 @@ class AgentMethods:
         """Whether the name is in a script written with spaces (citeproc-js's test)."""
         if self.org is not None:  # type: ignore[attr-defined]
             return True
-        return bool(_LATIN.search(self.family + (self.given or "")))  # type: ignore[attr-defined]
+        return romanesque(self.family + (self.given or ""))  # type: ignore[attr-defined]
 
     def reading(self, spaced: bool = False, scripts: bool = False) -> str:
         """Reading order: 'Jeffrey Wang', 'Shen Zhihua', 'Charles de Gaulle', 'Ministry of ...'.

@@ -32,6 +32,11 @@ def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
     return merge(found)
 
 
+def automatic(phrase: str) -> bool:
+    """Whether these rules protect a phrase by themselves (a record need not list it)."""
+    return bool(_HYPHENATED_NAME.fullmatch(phrase) or _MARKED_WORD.fullmatch(phrase))
+
+
 def marked_words(text: str) -> list[Span]:
     """Spans of the words with a quotation mark inside them (transliterations, O’Neill)."""
     return [m.span() for m in _MARKED_WORD.finditer(text)]

@@ -141,7 +141,14 @@ class _Dumper(yaml.SafeDumper):
     """Block style, keys in the order given, long text as literal blocks."""
 
 
+# characters a YAML reader takes for line breaks: written plain, single-quoted or in a block
+# they would be read back as spaces or newlines, so such a text is double-quoted (escaped)
+_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(b in value for b in _BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

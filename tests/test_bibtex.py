@@ -17,7 +17,7 @@ DECODE = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 def decode(value: str) -> str:
     # pylatexenc maps \textasciicircum to U+02C6; LaTeX prints the ASCII circumflex. The
     # exports write straight quotes as TeX's quote ligatures (``a'' and `a'): read them back
-    value = value.replace("``", '"').replace("''", '"').replace("`", "'")
+    value = re.sub(r"(?<!\\)(?:``|''|`)", lambda m: '"' if len(m.group()) == 2 else "'", value)
     return DECODE.latex_to_text(value).replace("\u00a0", " ").replace("\u02c6", "^")
 
 

@@ -237,7 +237,7 @@ def _generated(count: int) -> list[Record]:
 def test_generated_records_equal_citeproc_js(tmp_path):
     records = {r.id: r for r in _generated(200)}
     items = tmp_path / "items.json"
-    items.write_text(csljson.render(list(records.values())), encoding="utf-8")
+    items.write_text(csljson.CSL_JSON.render(list(records.values())), encoding="utf-8")
     done = subprocess.run(["node", str(RENDERER), str(items), str(STYLE), str(LOCALE),
                            "bibliography"], capture_output=True, text=True, timeout=600,
                           env=dict(os.environ, NODE_PATH=str(NODE_PATH)))

@@ -15,7 +15,7 @@ from .builder import Draft, Outcome, build, ignore
 from .common import agent, document_kind, extra_lines, family_first, is_org, note_facts
 
 # pages as the exports write them: 'pp. 4-6', 'l. 34', 'khuu 74-81', 'pp. iv-x'
-_PAGES = re.compile(r"^(?:[Pp]p?\.\s*)?(?P<p>(?:[a-z]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
+_PAGES = re.compile(r"^(?:[Pp]p?\.\s*)?(?P<p>(?:[^\W\d_]{1,6}\.?\s)?(?:\d+|[ivxlcdm]+)[a-z]?"
                     r"(?:\s*[-\u2013]+\s*(?:\d+|[ivxlcdm]+)[a-z]?)?)$")
 _ENTRY_KEY, _ENTRY_TYPE = "\x00key", "\x00type"  # the entry's key and type, beside its fields
 
@@ -147,6 +147,9 @@ def _date(fields: dict[str, str], where: str) -> dict[str, Any] | None:
             out["month"] = int(month)
         elif month in vocab.MONTHS:
             out["month"] = vocab.MONTHS.index(month) + 1
+    day = fields.get("day", "").strip()
+    if day.isdigit() and "month" in out:  # biblatex's day field
+        out["day"] = int(day)
     days = _MONTH_DAYS.match(raw_month)
     if days and "month" in out:
         out["day"] = int(days["day"])
@@ -393,13 +396,16 @@ def parse(text: str, where: str) -> list[Outcome]:
     # bibtexparser logs each broken block; we report them ourselves, one line each
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text, parse_stack=[])
+    macros = {m.key.lower(): _unbrace(m.value) for m in library.strings}
     out: list[Outcome] = []
     for block in library.failed_blocks:
         line = getattr(block, "start_line", None)
         at = f"{where}:{line + 1}" if isinstance(line, int) else where
         out.append(Outcome(error=CitetoolError(at, "broken BibTeX entry, skipped")))
     for ent in library.entries:
-        fields = {f.key.lower(): _unbrace(f.value) for f in ent.fields}
+        # the classic export's 'mar # {~24,}' is read as a whole by the date handler
+        fields = {f.key.lower(): _unbrace(f.value if f.key.lower() == "month" else
+                                          _concatenated(f.value, macros)) for f in ent.fields}
         out.append(entry(ent.key, ent.entry_type.lower(), fields, where))
     if not out:
         raise CitetoolError(where, "no BibTeX entries found")
@@ -412,3 +418,24 @@ def _unbrace(value: str) -> str:
     if len(value) >= 2 and value[0] + value[-1] in ("{}", '""'):
         return value[1:-1]
     return value
+
+
+def _concatenated(value: str, macros: dict[str, str]) -> str:
+    """A value with its @string macros expanded and its parts joined ('"Obtained by " # wca'),
+    each part without its braces or quotes; a braced or quoted value of one part as it is."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for i, ch in enumerate(value):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0 and value[i - 1:i] != "\\":
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    if len(parts) == 1 and value.strip()[:1] in ("{", '"'):
+        return value
+    return "{" + "".join(macros.get(p.strip().lower(), _unbrace(p)) for p in parts) + "}"

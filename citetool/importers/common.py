@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from ..errors import CitetoolError
@@ -248,14 +249,23 @@ def _syllables(part: str) -> bool:
 
 def family_first(family: str, given: str | None) -> bool:
     """Whether an inverted name ('Shen, Zhihua') is written family name first."""
-    if not re.search(r"[A-Za-z]", family + (given or "")):
-        return True  # Chinese, Japanese or Korean script
-    return family in _EAST_ASIAN_FAMILY and given is not None and _east_asian_given(given)
+    from ..plain import romanesque
+
+    name = family + (given or "")
+    if not romanesque(name):
+        return True  # Chinese, Japanese or Korean script, written without spaces
+    if not re.search(r"[A-Za-z]", name):
+        return False  # Cyrillic, Greek, Arabic, Hebrew...: given name first
+    # Vietnamese and pinyin with tone marks: the romanization's letters decide ("Phạm Văn Đồng")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", family + " " + (given or ""))
+                    if not unicodedata.combining(c)).replace("Đ", "D").replace("đ", "d")
+    family, _, given = plain.partition(" ")
+    return family in _EAST_ASIAN_FAMILY and bool(given) and _east_asian_given(given)
 
 
 def extra_phrases(phrases: list[str], raw: dict[str, Any]) -> list[str]:
     """Of the phrases a title protects, those its names and hyphen rule do not explain."""
-    from ..protect import _HYPHENATED_NAME
+    from ..protect import automatic
 
     names: set[str] = set()
     for key in ("authors", "recipients", "translators", "obtained_by", "contributed_by"):
@@ -268,6 +278,6 @@ def extra_phrases(phrases: list[str], raw: dict[str, Any]) -> list[str]:
     out = []
     for phrase in phrases:
         if phrase.strip() and phrase not in names and phrase not in out and not (
-                _HYPHENATED_NAME.fullmatch(phrase)):
+                automatic(phrase)):
             out.append(phrase)
     return out
