@@ -1,7 +1,7 @@
 """Benchmark citetool against baselines measured in the same run; prints figures, asserts nothing.
 
     python -m benchmarks [--sizes 1000,10000,100000] [--repeat 3] [--styles all]
-                         [--corpora synthetic,seed]
+                         [--corpora synthetic,seed] [--pages 500] [--csl apa]
 
 For each N, two corpora of N records are written to a temporary folder in turn
 (benchmarks/generate.py): "synthetic", varied records of real size (a text of several
@@ -18,6 +18,13 @@ CPU ratio shows what the wall ratio hides: parallel workers help only while core
   - `validate`, `export --all` (each style) and `list --query` against parsing the same YAML
     files with PyYAML's libyaml loader in one process: "first" with an empty cache, "second"
     with the cache of the first and no file changed.
+  - importing a folder of saved document pages of realistic size (~700 KB, benchmarks/pages.py)
+    with the library (read, parse, build and validate each record) and with
+    `citetool import --dry-run` (which also writes each record as YAML), against parsing the same
+    files with lxml.html alone in one process.
+  - `export --all --csl STYLE` (each of --csl, default apa; needs the `csl` extra) also against
+    `export --all -s chicago-bibliography` measured in the same run, first against first and
+    second against second.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .generate import generate, seed_copies
+from .pages import write_pages
 
 PARSE = (
     "import sys, yaml, pathlib\n"
@@ -42,7 +50,22 @@ PARSE = (
 )
 STYLES = ["chicago-note", "chicago-short", "chicago-bibliography", "archive", "bibtex",
           "biblatex", "csl-json"]
-TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3}
+PARSE_HTML = (
+    "import sys, pathlib, lxml.html\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
+    "    lxml.html.document_fromstring(p.read_bytes())\n"
+)
+IMPORT_HTML = (
+    "import sys, pathlib\n"
+    "from citetool import importers, store\n"
+    "paths = [str(p) for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html'))]\n"
+    "for label, outcomes in importers.load_many(paths):\n"
+    "    for outcome in outcomes:\n"
+    "        store.validate(outcome.raw, label)\n"
+)
+TARGETS = {"cite": 1.5, "first": 1.3, "second": 0.3, "import": 2.0}
+CSL_BASE = "chicago-bibliography"  # what a CSL export is compared with
+CSL_SECOND = 1.2  # a second CSL export costs what a Chicago export costs (noise allowed)
 CORPORA = {"synthetic": generate, "seed": seed_copies}
 PEAK_MB = 300  # export --all at 100k records
 LIST_SECONDS = 1.0  # list --query at 100k records, after the first run
@@ -59,14 +82,19 @@ class Figure(NamedTuple):
 def run(cmd: list[str], env: dict[str, str]) -> Figure:
     """Wall seconds, peak RSS (MB) and CPU seconds (user and system, with the process's
     workers, which it waits for) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    # stderr goes to a file: a command that says much there (import names what it kept in
+    # notes for each page) would fill a pipe that is read only at the end, and hang
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")[-3000:]
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {cmd}\n{err}")
+        shown = " ".join(cmd[:8]) + (f" ... ({len(cmd)} arguments)" if len(cmd) > 8 else "")
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {shown}\n{err}")
     return Figure(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
@@ -114,10 +142,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--styles", default="all")
     parser.add_argument("--corpora", default=",".join(CORPORA))
+    parser.add_argument("--pages", type=int, default=500,
+                        help="saved pages to import (0: skip)")
+    parser.add_argument("--csl", default="apa",
+                        help="CSL styles to export, comma-separated ('' for none)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     corpora = args.corpora.split(",")
     styles = STYLES if args.styles == "all" else args.styles.split(",")
+    csl_styles = [c for c in args.csl.split(",") if c]
+    if csl_styles and CSL_BASE not in styles:
+        styles = [*styles, CSL_BASE]
     exe = [sys.executable, "-m", "citetool"]
     script = shutil.which("citetool")
     cite_cmd = [script] if script else exe
@@ -145,7 +180,9 @@ def main() -> None:
         print(line("cite 115325 (cold process)", "-", cite, base_cite, TARGETS["cite"]))
         for corpus in corpora:
             for n in sizes:
-                _corpus(corpus, n, root, env, exe, args.repeat, styles, figures)
+                _corpus(corpus, n, root, env, exe, args.repeat, styles, figures, csl_styles)
+        if args.pages:
+            import_pages(root, args.pages, min(args.repeat, 3), env, exe)
         if len(sizes) > 1:
             print("\ngrowth of wall time between sizes (linear: the ratio of the sizes)")
             for key in sorted({k for k, _ in figures}, key=lambda k: (k.split()[0], k)):
@@ -158,7 +195,8 @@ def main() -> None:
 
 
 def _corpus(corpus: str, n: int, root: Path, env: dict[str, str], exe: list[str], repeat: int,
-            styles: list[str], figures: dict[tuple[str, int], float]) -> None:
+            styles: list[str], figures: dict[tuple[str, int], float],
+            csl_styles: list[str] = ()) -> None:
     """Measure every operation on one corpus of N records against its own libyaml parse."""
     folder = root / f"{corpus}{n}"
     CORPORA[corpus](folder, n)
@@ -170,19 +208,56 @@ def _corpus(corpus: str, n: int, root: Path, env: dict[str, str], exe: list[str]
     ops = [("validate", ["validate"])]
     ops += [(f"export --all -s {s}", ["export", "--all", "-s", s]) for s in styles]
     ops += [("list --query", ["list", "--query", "koreans"])]
+    ops += [(f"export --all --csl {c}", ["export", "--all", "--csl", c]) for c in csl_styles]
+    measured: dict[str, tuple[Figure, Figure]] = {}
     for name, argv in ops:
         big = n >= 100_000
         peak_mb = PEAK_MB if big and name.startswith("export") else None
         seconds = LIST_SECONDS if big and name.startswith("list") else None
+        is_csl = "--csl" in argv
         first = measure(exe + argv, renv, repeat, fresh_cache=True)
-        print(line(f"{name} (first)", n, first, base, TARGETS["first"], peak_mb))
+        print(line(f"{name} (first)", n, first, base, None if is_csl else TARGETS["first"],
+                   peak_mb))
         renv["CITETOOL_CACHE_DIR"] = str(root / f"cache-{corpus}{n}")
         run(exe + argv, renv)
         second = measure(exe + argv, renv, repeat)
-        print(line(f"{name} (second)", n, second, base, TARGETS["second"], peak_mb, seconds))
+        print(line(f"{name} (second)", n, second, base, None if is_csl else TARGETS["second"],
+                   peak_mb, seconds))
         figures[(f"{corpus} {name} first", n)] = first.wall
         figures[(f"{corpus} {name} second", n)] = second.wall
+        measured[name] = (first, second)
+    chicago = measured.get(f"export --all -s {CSL_BASE}")
+    for c in csl_styles if chicago is not None else ():
+        first, second = measured[f"export --all --csl {c}"]
+        print(line(f"  --csl {c} (first) vs chicago", n, first, chicago[0]))
+        print(line(f"  --csl {c} (second) vs chicago", n, second, chicago[1], CSL_SECOND))
     figures[(f"{corpus} baseline", n)] = base.wall
+    shutil.rmtree(folder)
+
+
+def import_pages(root: Path, n: int, repeat: int, env: dict[str, str], exe: list[str]) -> None:
+    """Import n saved pages of ~700 KB: library and CLI, against lxml.html parsing them."""
+    folder = root / "pages"
+    paths = write_pages(folder, n)
+    empty = root / "records-empty"
+    empty.mkdir(exist_ok=True)
+    commands = {
+        "base": [sys.executable, "-c", PARSE_HTML, str(folder)],
+        "lib": [sys.executable, "-c", IMPORT_HTML, str(folder)],
+        "cli": exe + ["--records", str(empty), "import", "--dry-run", *map(str, paths)],
+    }
+    # the three take turns, so that a change in the machine's load hits them alike
+    runs: dict[str, list[Figure]] = {k: [] for k in commands}
+    for _ in range(repeat):
+        for key, cmd in commands.items():
+            runs[key].append(run(cmd, env))
+    base, lib, cli = (Figure(statistics.median(r.wall for r in runs[k]),
+                             max(r.peak for r in runs[k]),
+                             statistics.median(r.cpu for r in runs[k])) for k in commands)
+    print("\nsaved pages")
+    print(line("baseline: parse pages (lxml.html)", n, base, base))
+    print(line("import pages (library)", n, lib, base, TARGETS["import"]))
+    print(line("import --dry-run pages (CLI, YAML)", n, cli, base, TARGETS["import"]))
     shutil.rmtree(folder)
 
 

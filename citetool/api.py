@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from .model import Record
 
 __all__ = ["DEFAULT_STYLE", "KEYS", "SORTS", "STYLES", "CitetoolError", "Imported", "Query",
-           "Records", "Selection", "Validation", "open", "render", "validate"]
+           "Records", "Selection", "Validation", "choose_style", "csl_style", "csl_styles",
+           "open", "render", "validate"]
 
 SORTS = ("id", "date", "author", "title")
 # progress(total) -> a context manager giving an update(n) callable, or None
@@ -208,9 +209,16 @@ class Records:
         """One record, read and validated."""
         return self.project.load(record_id)
 
-    def style(self, name: str | None = None) -> str:
+    def style(self, name: Style | str | None = None) -> Style | str:
         """The style asked for, else the project's default, else chicago-note."""
         return name or self.project.style or DEFAULT_STYLE
+
+    def csl(self, style: Style | str | None, csl: str | None) -> str | None:
+        """The CSL style asked for, else the project's default CSL style when no fixed style
+        is asked for either."""
+        if csl is None and style is None:
+            return self.project.csl
+        return csl
 
     def key(self, name: str | None = None) -> str:
         """The citation key asked for, else the project's default, else the record id."""
@@ -280,30 +288,58 @@ class Records:
 
     # --- output ---------------------------------------------------------------------------
 
-    def cite(self, ids: Iterable[str], style: str | None = None, page: str | None = None,
-             key: str | None = None) -> str:
-        """Citations of the records, in the order given (each as often as given); the style
-        and key default to the project's (citetool.toml), else chicago-note and the id."""
+    def cite(self, ids: Iterable[str], style: Style | str | None = None,
+             page: str | None = None, key: str | None = None, csl: str | None = None,
+             form: str = "first", markup: str = "text") -> str:
+        """Citations of the records, in the order given (each as often as given): in a fixed
+        style (the project's default, else chicago-note), or in a CSL style (`csl`: a
+        repository id or a .csl path) as a `form` of first or subsequent citation or
+        bibliography entry, in text, html or markdown. The key defaults to the project's,
+        else the record id."""
         from . import batch
 
-        chosen = get_style(self.style(style))
+        csl = self.csl(style, csl)
+        chosen = choose_style(self.style(style) if csl is None else style, csl, form, markup)
         key = self.key(key)
         if page is not None and not chosen.pinpoint:
+            if csl is not None:
+                raise UsageError(None, "--page: a bibliography entry cannot show a page "
+                                 "(use --form first or subsequent)")
             raise UsageError(None, f"--page: the {chosen.name} style cannot show a page "
                              "(use chicago-note or chicago-short)")
+        ids = list(ids)
+        if page is None and getattr(chosen, "cite_from_cache", False):
+            return self._cite_cached(ids, chosen)
         records = [batch.one(self.path(i), self.cache) for i in ids]
         return render(records, chosen, page, key)
 
-    def export(self, query: Query, style: str | None = None,
+    def _cite_cached(self, ids: list[str], style: Style) -> str:
+        """Citations in a CSL style from the cache of pieces, as `export` gets them: citing a
+        record again in the same style does not start the engine."""
+        from . import batch
+
+        # a missing or malformed id fails here, named, as without a cache
+        paths = list(dict.fromkeys(self.path(i) for i in ids))
+        pieces = {}
+        for loaded in batch.load(paths, style, self.cache):
+            if loaded.error is not None:
+                raise loaded.error
+            pieces[loaded.id] = loaded.entry.piece(style.name)  # type: ignore[union-attr]
+        return style.join([pieces[i] for i in ids])
+
+    def export(self, query: Query, style: Style | str | None = None,
                output: str | os.PathLike[str] | None = None, force: bool = False,
                skip_invalid: bool = False, key: str | None = None, sort: str = "id",
                progress: Progress = _no_progress,
-               on_problem: Callable[[CitetoolError], Any] | None = None) -> str | None:
-        """A bibliography of the selected records: written to `output` atomically (refusing to
-        overwrite without `force`) and None returned, or returned as text."""
+               on_problem: Callable[[CitetoolError], Any] | None = None,
+               csl: str | None = None, markup: str = "text") -> str | None:
+        """A bibliography of the selected records (in a fixed style, or in the CSL style
+        `csl`, sorted as it sorts): written to `output` atomically (refusing to overwrite
+        without `force`) and None returned, or returned as text."""
         from . import fsio
 
-        chosen = get_style(self.style(style))
+        csl = self.csl(style, csl)
+        chosen = choose_style(self.style(style) if csl is None else style, csl, "entry", markup)
         if output is not None:
             fsio.check_writable(Path(output), force)  # fails early: exists, no --force
         chunks = self.export_chunks(query, chosen, skip_invalid, key, sort, progress,
@@ -319,6 +355,9 @@ class Records:
                       ) -> Iterator[str]:
         """The export's text in chunks (a big bibliography is never one string)."""
         key = self.key(key)
+        check = getattr(style, "check_bibliography", None)
+        if check is not None:
+            check()  # a CSL style without a bibliography
         selection = self.entries(query, style, sort=sort, progress=progress,
                                  label="exporting")
         for problem in selection.problems:
@@ -333,47 +372,50 @@ class Records:
 
     # --- import ---------------------------------------------------------------------------
 
-    def import_files(self, sources: Iterable[str | os.PathLike[str] | tuple[str, bytes]],
-                     fmt: str | None = None, force: bool = False, dry_run: bool = False
-                     ) -> Iterator[Imported]:
-        """Import files (paths, or (label, bytes) pairs) into validated records, written into
-        this folder (atomically, under its lock) unless `dry_run`; an existing record is kept
-        unless `force`. A batch goes on past a bad entry; an id seen twice in one call is
-        imported once, and the second entry is reported."""
-        from . import fsio, importers
+    def import_files(self, sources: Iterable[str | os.PathLike[str]], fmt: str | None = None,
+                     force: bool = False, dry_run: bool = False,
+                     progress: Progress = _no_progress) -> Iterator[Imported]:
+        """Import files, '-' (stdin) or http(s) URLs of archive pages into validated records,
+        written into this project (atomically, under its lock) unless `dry_run`; an existing
+        record is kept unless `force`. A batch goes on past a bad entry; an id seen twice in
+        one call is imported once, and the second entry is reported."""
+        from . import importers
 
         folder = self.folder if dry_run else self.project.writable()
+        args = [str(s) for s in sources]
+        if fmt is not None and fmt not in importers.IMPORTERS:
+            raise UsageError(None, f"unknown import format {fmt!r}")
         seen: dict[str, str] = {}
-        for source in sources:
-            label, data = source if isinstance(source, tuple) else (
-                str(source), importers.read_file(str(source)))
-            try:
-                outcomes = importers.run(importers.decode(data, label), label, fmt)
-            except UsageError:
-                raise
-            except CitetoolError as exc:
-                outcomes = [importers.Outcome(error=exc)]
-            for outcome in outcomes:
-                where = f"{label}#{(outcome.raw or {}).get('id', '?')}"
-                if outcome.error is not None:
-                    yield Imported(where, error=outcome.error)
-                    continue
-                try:
-                    record = store.validate(outcome.raw, where)
-                    if record.id in seen:
-                        raise CitetoolError(where, f"id {record.id!r} is already in this "
-                                            f"batch ({seen[record.id]}); skipped", "id")
-                    seen[record.id] = where
-                    done = Imported(where, record, kept_in_notes=outcome.kept_in_notes,
-                                    text=store.to_yaml(record))
-                    if not dry_run:
-                        done.path = folder / f"{record.id}.yaml"
-                        with fsio.locked(folder):
-                            fsio.write_atomic(done.path, done.text or "", force=force)
-                            store.ensure_schema(folder)
-                    yield done
-                except CitetoolError as exc:
-                    yield Imported(where, error=exc)
+        with progress(len(args)) as bar:
+            for label, outcomes in importers.load_many(args, fmt):
+                for outcome in outcomes:
+                    yield self._one_import(label, outcome, folder, seen, force, dry_run)
+                if bar is not None:
+                    bar(1)
+
+    def _one_import(self, label: str, outcome: Any, folder: Path, seen: dict[str, str],
+                    force: bool, dry_run: bool) -> Imported:
+        from . import fsio
+
+        where = f"{label}#{(outcome.raw or {}).get('id', '?')}"
+        if outcome.error is not None:
+            return Imported(where, error=outcome.error)
+        try:
+            record = store.validate(outcome.raw, where)
+            if record.id in seen:
+                raise CitetoolError(where, f"id {record.id!r} is already in this batch "
+                                    f"({seen[record.id]}); skipped", "id")
+            seen[record.id] = where
+            done = Imported(where, record, kept_in_notes=outcome.kept_in_notes,
+                            text=store.to_yaml(record))
+            if not dry_run:
+                done.path = folder / f"{record.id}.yaml"
+                with fsio.locked(folder):
+                    fsio.write_atomic(done.path, done.text or "", force=force)
+                    store.ensure_schema(folder)
+            return done
+        except CitetoolError as exc:
+            return Imported(where, error=exc)
 
 
 def open(folder: str | os.PathLike[str] | None = None, cache: bool = True) -> Records:  # noqa: A001
@@ -388,6 +430,38 @@ def render(records: Sequence[Any], style: Style | str = DEFAULT_STYLE, page: str
     chosen = get_style(style) if isinstance(style, str) else style
     _check_key(key)
     return chosen.render(records, page, key)
+
+
+def csl_style(name: str, form: str = "first", markup: str = "text") -> Style:
+    """A CSL style: a repository id (`apa`, `modern-language-association`; dependent styles
+    resolved to their parent) or the path of a .csl file, in a form ("first" or "subsequent"
+    citation, or bibliography "entry") and a markup ("text", "html" or "markdown")."""
+    from . import csl
+
+    return csl.style(name, form, markup)
+
+
+def csl_styles(query: str | None = None) -> list[tuple[str, str]]:
+    """(id, title) of the repository's CSL styles whose id or title holds every word of the
+    query (any case); all of them without one."""
+    from . import csl
+
+    return csl.catalogue(query)
+
+
+def choose_style(style: Style | str | None = None, csl: str | None = None,
+                 form: str = "first", markup: str = "text") -> Style:
+    """The style asked for: a fixed style (name or object) or a CSL style, never both."""
+    if csl is not None:
+        if style is not None:
+            raise UsageError(None, "give a fixed --style or a --csl style, not both")
+        return csl_style(csl, form, markup)
+    if markup != "text" or form not in ("first", "entry"):
+        raise UsageError(None, "--form and --markup go with --csl (the fixed styles have "
+                         "their own forms and markup)")
+    if style is None:
+        return get_style(DEFAULT_STYLE)
+    return get_style(style) if isinstance(style, str) else style
 
 
 def _check_key(key: str) -> None:

@@ -187,13 +187,28 @@ def _load(paths: list[str], style: Style | None, cache: cachemod.Cache | None,
                 cache.put_piece(path, style.name, piece, entry.gen)  # type: ignore[union-attr]
             yield Loaded(path, entry)
         progress(hits)
-    names = [style.name] if style else []
+    # a style outside the registry (a CSL style) renders here, not in the workers: its
+    # engine is a V8 instance, which neither crosses processes nor survives a fork
+    builtin = style is not None and _registered(style)
+    names = [style.name] if style and builtin else []
     for chunk in _validate_all(missing, names, workers):
         for result in chunk:
-            yield _from_row(result[0], result, cache)
+            loaded = _from_row(result[0], result, cache)
+            if style is not None and not builtin and loaded.entry is not None:
+                piece = style.piece(loaded.record())
+                loaded.entry.pieces[style.name] = piece
+                if cache is not None:  # kept while the entry just cached (its gen) is
+                    cache.put_piece(Path(loaded.path), style.name, piece, loaded.entry.gen)
+            yield loaded
         progress(len(chunk))
     if cache is not None:
         cache.flush()
+
+
+def _registered(style: Style) -> bool:
+    from .formats import STYLES
+
+    return STYLES.get(style.name) is style
 
 
 def _from_row(path: str, result: tuple[Any, ...], cache: cachemod.Cache | None) -> Loaded:

@@ -18,6 +18,7 @@ from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES
 from .importers import IMPORTERS
 
 PROGRESS_MIN = 300  # records; smaller batches finish before a bar would help
+IMPORT_PROGRESS_MIN = 20  # files or URLs to import: a page over the network takes a while
 
 
 def _fail(exc: CitetoolError) -> NoReturn:
@@ -107,11 +108,11 @@ def _records() -> api.Records:
     return api.Records(cache=bool(_options()["cache"]), found=_project())
 
 
-def _progress(total: int, label: str) -> Any:
+def _progress(total: int, label: str, minimum: int = PROGRESS_MIN) -> Any:
     """A progress bar on stderr for big batches at a terminal; nothing when piped."""
     import contextlib
 
-    if total < PROGRESS_MIN or not sys.stderr.isatty():
+    if total < minimum or not sys.stderr.isatty():
         return contextlib.nullcontext(None)
     return _Bar(click.progressbar(length=total, label=label, file=sys.stderr))
 
@@ -143,19 +144,60 @@ def _one_line(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
+def _complete_csl(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of CSL style ids (when the csl extra is installed)."""
+    try:
+        from . import csl
+
+        return [i for i in csl.style_ids() if i.startswith(incomplete)]
+    except CitetoolError:
+        return []
+
+
+CSL_OPTION = click.option(
+    "--csl", metavar="STYLE", shell_complete=_complete_csl,
+    help="A CSL style instead of --style: an id of the CSL repository (apa, "
+    "modern-language-association, chicago-author-date, ...; see `citetool styles`) or a .csl "
+    "file.")
+MARKUP_OPTION = click.option(
+    "--markup", type=click.Choice(["text", "html", "markdown"]), default="text",
+    show_default=True, help="Markup of --csl output (italics, small caps).")
+
+
 @cli.command()
 @click.argument("ids", nargs=-1, required=True, shell_complete=_complete_ids)
 @STYLE_OPTION
+@CSL_OPTION
+@click.option("--form", type=click.Choice(["first", "subsequent", "entry"]), default="first",
+              show_default=True, help="With --csl: first or subsequent citation (a note in "
+              "note styles), or bibliography entry.")
+@MARKUP_OPTION
 @KEY_OPTION
 @click.option("--page", "-p", callback=_one_line,
               help="Pinpoint page(s) for notes, e.g. 5 or 5-7.")
-def cite(ids: tuple[str, ...], style: str, page: str | None, key: str) -> None:
+def cite(ids: tuple[str, ...], style: str | None, page: str | None, key: str | None,
+         csl: str | None, form: str, markup: str) -> None:
     """Print citations of the records ID... in the order given ('-' reads ids from stdin)."""
     try:
-        text = _records().cite(store.with_stdin(ids, sys.stdin), style, page, key)
+        text = _records().cite(store.with_stdin(ids, sys.stdin), style, page, key, csl=csl,
+                               form=form, markup=markup)
     except CitetoolError as exc:
         _fail(exc)
     click.echo(text)
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+def styles(query: tuple[str, ...]) -> None:
+    """List the CSL styles (id and title) whose id or title holds every word of QUERY."""
+    try:
+        found = api.csl_styles(" ".join(query) or None)
+    except CitetoolError as exc:
+        _fail(exc)
+    if not found:
+        _fail(CitetoolError(None, f"no CSL style matches {' '.join(query)!r}"))
+    width = min(max(len(i) for i, _ in found), 50)
+    click.echo("\n".join(f"{i:<{width}}  {title}" for i, title in found))
 
 
 @cli.command()
@@ -215,19 +257,24 @@ def _report_skipped(skip_invalid: bool) -> Any:
 @click.option("--all", "all_", is_flag=True, help="Export every record.")
 @_filters  # type: ignore[arg-type]
 @STYLE_OPTION
+@CSL_OPTION
+@MARKUP_OPTION
 @KEY_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to FILE (atomically) instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("--skip-invalid", is_flag=True, help="Skip missing or invalid records.")
 def export(ids: tuple[str, ...], all_: bool, style: str, output: Path | None, force: bool,
-           skip_invalid: bool, sort: str, key: str, **opts: Any) -> None:
+           skip_invalid: bool, sort: str, key: str, csl: str | None, markup: str,
+           **opts: Any) -> None:
     """Write a bibliography of records: ids, '-' for ids on stdin, or --all, with filters."""
-    from . import formats, fsio
+    from . import fsio
 
     try:
         records = _records()
-        chosen = formats.get(records.style(style))
+        csl = records.csl(style, csl)
+        chosen = api.choose_style(records.style(style) if csl is None else style, csl,
+                                  "entry", markup)
         if output is not None:
             fsio.check_writable(output, force)  # fails early: exists, no --force
         chunks = records.export_chunks(_query(ids, all_, opts), chosen, skip_invalid,
@@ -404,12 +451,17 @@ def fmt(targets: tuple[str, ...], check: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the records as YAML; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite records that already exist.")
 def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool) -> None:
-    """Import archive pages, BibTeX/BibLaTeX, CSL-JSON or RIS files ('-' for stdin)."""
-    sources = [("<stdin>", _stdin_bytes()) if name == "-" else name for name in files]
+    """Import archive pages (text, saved HTML or http(s) URLs), BibTeX/BibLaTeX, CSL-JSON or
+    RIS files ('-' for stdin) as records."""
     failures = written = 0
     shown: list[str] = []
+    folder = None
+    with_bar = len(files) >= IMPORT_PROGRESS_MIN and sys.stderr.isatty()
     try:
-        for done in _records().import_files(sources, fmt, force=force, dry_run=dry_run):
+        records = _records()
+        progress = lambda total: _progress(total, "importing", IMPORT_PROGRESS_MIN)  # noqa: E731
+        for done in records.import_files(files, fmt, force=force, dry_run=dry_run,
+                                         progress=progress):
             if done.error is not None:
                 failures += 1
                 click.echo(f"citetool: {done.error}", err=True)
@@ -421,21 +473,20 @@ def import_(files: tuple[str, ...], fmt: str | None, dry_run: bool, force: bool)
                 shown.append(done.text or "")
                 continue
             written += 1
-            click.echo(f"imported {done.record.id} -> {done.path}", err=True)  # type: ignore[union-attr]
+            folder = done.path.parent  # type: ignore[union-attr]
+            if not with_bar:  # with a bar, one line at the end (below) says it
+                click.echo(f"imported {done.record.id} -> {done.path}", err=True)  # type: ignore[union-attr]
     except CitetoolError as exc:
         _fail(exc)
     if shown:
         click.echo("---\n".join(shown), nl=False)
+    if with_bar and written:
+        click.echo(f"imported {written} records into {folder}", err=True)
     if failures:
-        click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
-                   f"{'written' if not dry_run else 'shown'}", err=True)
+        if failures + written + len(shown) > 1:  # one input that failed: its line says it all
+            click.echo(f"citetool: {failures} failed, {written if not dry_run else len(shown)} "
+                       f"{'written' if not dry_run else 'shown'}", err=True)
         sys.exit(1)
-
-
-def _stdin_bytes() -> bytes:
-    if sys.stdin is None:
-        _fail(CitetoolError("standard input", "is closed"))
-    return sys.stdin.buffer.read()
 
 
 def _utf8_streams() -> None:

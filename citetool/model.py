@@ -16,6 +16,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -344,6 +345,12 @@ class Record(_Strict, RecordMethods):
         description="Layout of the archive's citation: 'current' (straight quotes, comma "
         "outside) or 'legacy' (curly quotes, comma inside, zero-padded day).",
     )
+    citation_title: Line | None = Field(
+        None,
+        description="The title as the archive's citation prints it, quotation marks and comma "
+        "included, verbatim, when the layout does not rebuild it from `title` (a stray space "
+        "before the comma: '\u201cTalk with Pak Seong-cheol ,\u201d').",
+    )
     language: str = Field(
         "en",
         pattern=LANGUAGE_PATTERN.pattern,
@@ -400,6 +407,18 @@ class Record(_Strict, RecordMethods):
             raise ValueError(
                 "must be an http(s) URL without spaces, braces, quotes or backslashes"
             )
+        return value
+
+    @field_validator("citation_title")
+    @classmethod
+    def _quoted_title(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = _clean_line(value)
+        title = info.data.get("title")
+        if value[0] not in "\"\u201c" or (title is not None and title not in value):
+            raise ValueError("must be the title in quotation marks, as the archive's "
+                             "citation prints it")
         return value
 
     @field_validator("summary", "text")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-SCHEMA_VERSION = "1"  # of the record model; a change makes every cached record stale
+SCHEMA_VERSION = "2"  # of the record model; a change makes every cached record stale
 
 # field -> default, in the model's order (a test keeps these equal to citetool.model)
 PERSON_FIELDS = {"family": None, "given": None, "particle": None, "suffix": None,
@@ -24,7 +24,8 @@ RECORD_FIELDS = {"id": None, "type": "document", "title": None, "short_title": N
                  "keep_case": (), "date": None, "authors": (), "recipients": (),
                  "translators": (), "obtained_by": (), "contributed_by": (), "archive": None,
                  "url": None, "source": None, "source_statement": None,
-                 "citation_layout": "current", "language": "en", "translated": False,
+                 "citation_layout": "current", "citation_title": None, "language": "en",
+                 "translated": False,
                  "original_languages": (), "summary": None, "funders": (), "subjects": (),
                  "text": None, "notes": None}
 
@@ -33,7 +34,12 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 )  # fmt: skip
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+# scripts written with spaces between names (citeproc-js's "romanesque" letters): Latin,
+# Greek, Cyrillic, Hebrew, Arabic, Thai
+_LATIN = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
+    r"\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]"
+)
 _INITIAL = re.compile(r"\.(?=\w)")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _NOT_KEY = re.compile(r"[^a-z0-9]+")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PROJECT_FILE = "citetool.toml"
 RECORDS_NAME = "records"
-_FIELDS = ("records", "style", "key")
+_FIELDS = ("records", "style", "key", "csl")
 FROM_OPTION = "from --records"
 FROM_ENV = f"from ${store.ENV_RECORDS}"
 FROM_FOLDER = "found from the current folder"
@@ -44,6 +44,7 @@ class Project:
     config: Path | None = None  # the citetool.toml that named the folder
     style: str | None = None
     key: str | None = None
+    csl: str | None = None  # a CSL style id or .csl path (relative to the project file)
 
     @property
     def where(self) -> str:
@@ -128,7 +129,7 @@ def _existing(project: Project) -> Project:
 
 
 def read_config(config: Path) -> dict[str, str]:
-    """A project file's settings, checked: `records`, `style` and `key`, all text."""
+    """A project file's settings, checked: `records`, `style`, `key` and `csl`, all text."""
     import tomllib
 
     try:
@@ -155,6 +156,9 @@ def read_config(config: Path) -> dict[str, str]:
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise CitetoolError(str(config), f"unknown style {style!r} ({hint}known: "
                                 + ", ".join(STYLES) + ")", "style")
+    if style is not None and data.get("csl") is not None:
+        raise CitetoolError(str(config), "give a default style or a default csl, not both",
+                            "csl")
     if key is not None and key not in KEYS:
         raise CitetoolError(str(config), f"unknown key {key!r} (known: {', '.join(KEYS)})",
                             "key")
@@ -165,8 +169,11 @@ def _from_config(config: Path, here: Path) -> Project:
     data = read_config(config)
     folder = config.parent / data.get("records", RECORDS_NAME)
     origin = f"{PROJECT_FILE} at {_shown(config, here)}"
+    csl = data.get("csl")
+    if csl is not None and csl.endswith(".csl"):
+        csl = str(config.parent / csl)
     return _existing(Project(folder, origin, _shown(folder, here), config=config,
-                             style=data.get("style"), key=data.get("key")))
+                             style=data.get("style"), key=data.get("key"), csl=csl))
 
 
 CONFIG_TEMPLATE = """\

@@ -12,6 +12,13 @@ if TYPE_CHECKING:
 # A capitalized word with a lowercase part after a hyphen: a romanized East Asian given name
 # ("Hu-rak", "Ching-kuo") or a prefixed compound Chicago keeps lowercase ("Anti-imperialist").
 _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Z]\w*(?:-\w+)*-[a-z]\w*")
+# A word with a typographic quotation mark inside it: the 'ayn or hamza of a transliteration
+# ("Mun‘im", "Qur’an", "al-Ba‘th") or a name like "O’Neill". CSL processors take the mark
+# for a quotation mark and capitalize the letter after it ("Mun‘Im"). Not an English
+# contraction ("don’t", "People’s", "we’ll"), which title case capitalizes as a word.
+_MARKED_WORD = re.compile(
+    r"[^\W\d_]+(?:(?:\u2018|\u2019(?!(?:ll|re|ve)\b)(?=[^\W\d_]{2}))[^\W\d_]+)+"
+)
 
 Span = tuple[int, int]
 
@@ -19,13 +26,19 @@ Span = tuple[int, int]
 def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
     """Sorted, non-overlapping character spans of the title kept as written."""
     found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)]
+    found += marked_words(title)
     for phrase in keep_case:
         found += _occurrences(title, phrase)
     return merge(found)
 
 
+def marked_words(text: str) -> list[Span]:
+    """Spans of the words with a quotation mark inside them (transliterations, O’Neill)."""
+    return [m.span() for m in _MARKED_WORD.finditer(text)]
+
+
 def merge(found: list[Span]) -> list[Span]:
-    """Spans sorted, with overlapping or touching ones joined."""
+    """Sorted, non-overlapping spans covering the given ones."""
     found = sorted(found)
     merged: list[Span] = []
     for start, end in found:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from . import protect
 
@@ -71,11 +72,31 @@ def _split_tags(text: str) -> tuple[list[str], list[str]]:
 
 
 def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
-    """CSL title case (citeproc-js's algorithm), leaving protected spans as written."""
-    keep = keep or []
+    """CSL title case (citeproc-js's algorithm), leaving protected spans as written.
+
+    Words with a quotation mark inside them ("Mun‘im", "Qur’an", "O’Neill") are always left as
+    written: the letter after an 'ayn, a hamza or an apostrophe is never capitalized.
+    """
+    keep = protect.merge([*(keep or []), *protect.marked_words(text)])
+    return _change_case(text, keep, title=True)
+
+
+def capitalize_first(text: str) -> str:
+    """CSL's capitalize-first: the first word's first letter, if the word is all lowercase."""
+    return _change_case(text, [], title=False)
+
+
+def _change_case(text: str, keep: list[protect.Span], title: bool) -> str:
+    """citeproc-js's text-case engine: title case, or capitalize-first."""
+    if text.startswith("'"):
+        # citeproc-js reads a leading straight quote as an opening one (" '")
+        shifted = [(start + 1, end + 1) for start, end in keep]
+        return _change_case(" " + text, shifted, title)[1:]
     marked = protect.wrap(text, keep, _NOCASE_OPEN, _NOCASE_CLOSE)
     strings, tags = _split_tags(marked)
-    state = {"first": True, "after_punct": False, "last": None}
+    original = list(strings)
+    state: dict[str, Any] = {"first": True, "after_punct": False, "last": None}
+    quotes: list[tuple[str, str, int | None]] = []  # (opener, closer, position) still open
 
     def words(chunk: str, index: int, following: str | None) -> str:
         if not chunk.strip():
@@ -86,6 +107,13 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
             if not word:
                 continue
             lower = word.lower()
+            if not title:
+                if state["first"]:
+                    if word == lower:
+                        items[j] = _capitalise(word)
+                    state["first"] = False
+                    break
+                continue
             cap = False
             if len(word) > 1 and not _is_skip(lower):
                 cap = True
@@ -101,6 +129,11 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
         parts[0::2] = items
         return "".join(parts)
 
+    def restore(pos: int | None) -> None:
+        # citeproc-js undoes the capital after a quotation mark that has no partner
+        if pos is not None:
+            strings[pos + 1] = original[pos + 1][:1] + strings[pos + 1][1:]
+
     depth = 0
     if strings and strings[0].strip():
         strings[0] = words(strings[0], 0, tags[0] if tags else None)
@@ -109,7 +142,7 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
             depth += 1
         elif tag == _NOCASE_CLOSE and depth:
             depth -= 1
-        if _END_PUNCT.search(tag):
+        if title and _END_PUNCT.search(tag):
             state["after_punct"] = True
         chunk = strings[i + 1]
         if depth == 0:
@@ -117,9 +150,15 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
             strings[i + 1] = words(chunk, i + 1, None)
         elif chunk.strip():
             state["last"] = None
+        unpaired = _quote_state(quotes, tag, i)
+        if unpaired is not None:
+            restore(unpaired)
+            state["last"] = None
         if chunk.strip():
             state["first"] = False
             state["after_punct"] = False
+    for _, _, pos in quotes:
+        restore(pos)
     if state["last"] is not None:
         si, wj = state["last"]
         parts = _SPACE_RE.split(strings[si])
@@ -135,50 +174,223 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
     return "".join(out).replace(_NOCASE_OPEN, "").replace(_NOCASE_CLOSE, "")
 
 
-_QUOTES = re.compile("[\"'\u2018\u2019\u201c\u201d]")
+# the case engine's quotation marks: opener -> (the opener it nests, its closer)
+_CASE_QUOTES = {' "': (" '", '"'), " '": (' "', "'"), "\u2018": ("\u2018", "\u2019"),
+                "\u201c": ("\u201c", "\u201d")}
+_CASE_QUOTE_TAG = re.compile("(^(?:\u2018|\u2019|\u201c|\u201d|\"|')|(?: \"| ')$)")
 
 
-def curl(text: str, level: int = 1) -> str:
-    """Typographic quotes inside a quoted title: doubles and singles become the inner pair.
+def _quote_state(quotes: list[tuple[str, str, int | None]], tag: str, pos: int) -> int | None:
+    """Track the case engine's quotation marks; the position of a mark left unpaired, if any."""
+    m = _CASE_QUOTE_TAG.search(tag)
+    if not m:
+        return None
+    mark = m.group(1)
+    if mark in _CASE_QUOTES:
+        nests, closer = _CASE_QUOTES[mark]
+        if not quotes or mark == quotes[-1][0]:
+            quotes.append((nests, closer, pos))
+            return None
+        previous = quotes.pop()[2]
+        quotes.append((nests, closer, None))  # citeproc-js loses this one's position
+        return previous
+    if quotes and mark == quotes[-1][1]:
+        quotes.pop()
+        return None
+    return pos
 
-    `level` 1 is inside the outer double quotes, so quotes there are single; their own
-    inner quotes are double again. Apostrophes become right single quotes.
+
+# --- quotation marks (citeproc-js's "flip-flop" of quotes, CMOS 6.11 and 13.30) -----------
+
+# Letters between which a right single quotation mark is an apostrophe (citeproc-js's list).
+_ROMANESQUE = (
+    "[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4"
+    "\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218-\u021b\u202a-\u202e]"
+)
+_IN_WORD_MARK = re.compile(f"({_ROMANESQUE})\u2019({_ROMANESQUE})")
+# opener -> (its closer, its kind). A straight quote opens after a space or an opening
+# bracket (and, unlike citeproc-js, after "[" or a dash); "\x00" opens a protected span.
+_OPENERS = {
+    ' "': ('"', "d"), " '": ("'", "s"), '("': ('"', "d"), "('": ("'", "s"),
+    '["': ('"', "d"), "['": ("'", "s"), '\u2014"': ('"', "d"), "\u2014'": ("'", "s"),
+    '\u2013"': ('"', "d"), "\u2013'": ("'", "s"),
+    "\u201c": ("\u201d", "D"), "\u2018": ("\u2019", "S"), _NOCASE_OPEN: (_NOCASE_CLOSE, "n"),
+}  # fmt: skip
+_STRAIGHT_OPENERS = {k for k, (_, kind) in _OPENERS.items() if kind in "ds"}
+_FLIP_RE = re.compile(
+    "(" + "|".join(re.escape(t) for t in _OPENERS) + "|\"|'|\u201d|\u2019|" + _NOCASE_CLOSE + ")"
+)
+_STRAY_DOUBLE = re.compile('"')
+# a closing quotation mark, as curl() writes it (see closing_marks())
+CLOSE_DOUBLE, CLOSE_SINGLE = "\ue001", "\ue002"
+_CLOSING = {CLOSE_DOUBLE: "\u201d", CLOSE_SINGLE: "\u2019"}
+CLOSERS = CLOSE_DOUBLE + CLOSE_SINGLE
+
+
+def curl(text: str, inside: bool = False, keep: list[protect.Span] | None = None) -> str:
+    """Typographic quotation marks and apostrophes, nested as citeproc-js nests them.
+
+    Quoted text alternates double and single marks by depth: inside the citation's own
+    quotation marks (`inside`), the first level is single, the next double again; outside,
+    the first straight form met (or a typographic mark's own form) is the outer one. Straight
+    marks open or close by position and pair up; an apostrophe inside or before a word
+    (Workers’, O’Neill, ’68) stays an apostrophe. Closing marks come back as CLOSE_DOUBLE and
+    CLOSE_SINGLE so that a following comma or period can move inside them: pass the finished
+    citation through closing_marks(). `keep` are the title's protected spans: a quotation
+    mark that opens inside one cannot close outside it (as in citeproc-js's nocase spans).
+    An empty quotation ("‘’") prints nothing, as in citeproc-js. Deliberately unlike
+    citeproc-js, which prints straight marks or unpaired curly ones there: a quote after "["
+    or a dash opens; a straight single quote before a mark other than a letter can close; a
+    typographic apostrophe that ends a word (Workers’) leaves the quotation around it paired;
+    an unpaired straight double quote curls by position, in its depth's form.
     """
-    if not _QUOTES.search(text):
+    if not _QUOTE_CHARS.search(text):
         return text
-    pairs = [("\u201c", "\u201d"), ("\u2018", "\u2019")]
-    out: list[str] = []
-    stack: list[str] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < n else " "
-        is_single = ch in "'\u2018\u2019"
-        if ch in "\"\u201c\u201d" or (is_single and not (prev.isalnum() and nxt.isalnum())):
-            kind = "s" if is_single else "d"
-            opening = ch in "\u201c\u2018" or (
-                ch in "\"'" and (prev.isspace() or prev in "([" or i == 0)
-            )
-            if kind == "s" and not opening and (not stack or stack[-1] != "s"):
-                out.append("\u2019")  # a closing apostrophe (Soldiers')
-                continue
-            if opening:
-                stack.append(kind)
-                out.append(pairs[(level + len(stack) - 1) % 2][0])
-            else:
-                if stack and stack[-1] == kind:
-                    out.append(pairs[(level + len(stack) - 1) % 2][1])
-                    stack.pop()
-                else:
-                    out.append(pairs[level % 2][1])
+    marked = protect.wrap(text, keep, _NOCASE_OPEN, _NOCASE_CLOSE) if keep else text
+    strings, tags = _flip_flop(marked)
+    out = [_curl_stray(strings[0], inside)]
+    stack: list[bool] = []  # True: double marks
+    outer_single = next((t[-1] == "'" for t in tags if t in _STRAIGHT_OPENERS), False)
+    empty = False
+    for i, (tag, chunk) in enumerate(zip(tags, strings[1:], strict=True)):
+        if empty:  # the closer of an empty quotation, which prints nothing
+            empty = False
+            out.append(_curl_stray(chunk, inside != bool(len(stack) % 2)))
             continue
-        out.append("\u2019" if ch == "'" else ch)
-    return "".join(out)
+        if tag in _OPENERS and not chunk and i + 1 < len(tags) and tags[i + 1] not in _OPENERS:
+            empty = True
+            continue
+        if tag in _OPENERS:
+            kind = _OPENERS[tag][1]
+            if stack:
+                double = not stack[-1]
+            elif inside:
+                double = False
+            elif kind in "ds":
+                double = (kind == "s") == outer_single
+            else:
+                double = kind == "D"
+            stack.append(double)
+            out.append("\u201c" if double else "\u2018")
+        else:
+            out.append(CLOSE_DOUBLE if stack.pop() else CLOSE_SINGLE)
+        out.append(_curl_stray(chunk, inside != bool(len(stack) % 2)))
+    return "".join(out).replace(_NOCASE_OPEN, "").replace(_NOCASE_CLOSE, "")
 
 
-def apostrophes(text: str) -> str:
-    """Straight apostrophes become typographic ones (O'Brien -> O’Brien)."""
-    return text.replace("'", "\u2019")
+_QUOTES_OR_APOSTROPHES = "\"'\u2018\u2019\u201c\u201d"
+_QUOTE_CHARS = re.compile(f"[{_QUOTES_OR_APOSTROPHES}]")
+
+
+def _curl_stray(chunk: str, single: bool) -> str:
+    """Unpaired straight quotes in text at one depth: a double one opens at the start or after
+    a space or bracket and closes elsewhere, in the depth's form; a single one is an
+    apostrophe."""
+    if '"' in chunk:
+        opening, closing = ("\u2018", "\u2019") if single else ("\u201c", "\u201d")
+        chunk = _STRAY_DOUBLE.sub(
+            lambda m: opening if m.start() == 0 or m.string[m.start() - 1] in _OPENS_AFTER
+            else closing, chunk)
+    return chunk.replace("'", "\u2019")
+
+
+_OPENS_AFTER = " \t\u00a0([{\u2014\u2013\u2018\u201c"
+
+
+def _flip_flop(text: str) -> tuple[list[str], list[str]]:
+    """Pair the quotation marks of a text: strings and the paired marks between them.
+
+    A port of citeproc-js's FlipFlopper.processTags for quotation marks: a mark that finds no
+    partner becomes text again, a stray straight single quote an apostrophe.
+    """
+    strings, tags = _split_quotes(" " + _IN_WORD_MARK.sub("\\1'\\2", text))
+    forced: list[bool] = []  # citeproc-js indexes this by opener count, not by tag
+    for i in range(len(tags) - 1):
+        if tags[i] in _OPENERS:
+            force = strings[i + 1] == "" and tags[i + 1] in ('"', "'")
+            if force:
+                tags[i + 1] = " " + tags[i + 1]
+            forced.append(force)
+
+    def was_forced(k: int) -> bool:
+        return 0 <= k < len(forced) and forced[k]
+
+    def as_text(k: int) -> None:
+        failed = tags[k][1:] if was_forced(k - 1) else tags[k]
+        strings[k + 1] = failed + strings[k + 1]
+        tags[k] = ""
+
+    nesting: list[tuple[str, int]] = []  # (closer, tag position) of the open marks
+    for i, tag in enumerate(tags):
+        following = strings[i + 1]
+        if tag == "'" and following[:1].isalnum():
+            strings[i + 1] = "\u2019" + following
+            tags[i] = ""
+            continue
+        if tag == " '" and following[:1] == " ":
+            strings[i + 1] = " \u2019" + following
+            tags[i] = ""
+            continue
+        failed = False
+        while True:
+            if tag in _OPENERS:
+                nesting.append((_OPENERS[tag][0], i))
+                failed = False
+                break
+            if nesting and tag == nesting[-1][0]:
+                closed = nesting.pop()
+                failed = False
+                if tag == _NOCASE_CLOSE:
+                    tags[closed[1]] = tags[i] = ""
+                break
+            failed = True
+            if tag in ("'", "\u2019"):
+                # an apostrophe (Workers’), not a closing mark: unlike citeproc-js, a
+                # typographic one does not undo the quotation around it
+                strings[i + 1] = "\u2019" + strings[i + 1]
+                tags[i] = ""
+                break
+            if not nesting:
+                as_text(i)
+                break
+            as_text(nesting.pop()[1])
+        if failed:
+            strings[i + 1] = tags[i] + strings[i + 1]
+            tags[i] = ""
+    for _, pos in reversed(nesting):
+        if tags[pos] in (" '", "'"):
+            strings[pos + 1] = " \u2019" + strings[pos + 1]
+        else:
+            strings[pos + 1] = tags[pos] + strings[pos + 1]
+        tags[pos] = ""
+    out_strings, out_tags = [strings[0]], []
+    for tag, chunk in zip(tags, strings[1:], strict=True):
+        if tag:
+            out_tags.append(tag)
+            out_strings.append(chunk)
+        else:
+            out_strings[-1] += chunk
+    for i, tag in enumerate(out_tags):
+        # a straight opener took the space or bracket before it: give it back
+        if tag in _STRAIGHT_OPENERS and not was_forced(i - 1):
+            out_strings[i] += tag[:-1]
+    out_strings[0] = out_strings[0][1:]
+    return out_strings, out_tags
+
+
+def _split_quotes(text: str) -> tuple[list[str], list[str]]:
+    """Split text at quotation marks (an opener with the space or bracket before it)."""
+    pieces = _FLIP_RE.split(text)
+    return pieces[0::2], pieces[1::2]
+
+
+def closing_marks(text: str) -> str:
+    """Turn curl()'s closing marks into the typographic characters."""
+    if CLOSE_DOUBLE not in text and CLOSE_SINGLE not in text:
+        return text
+    return text.replace(CLOSE_DOUBLE, _CLOSING[CLOSE_DOUBLE]).replace(
+        CLOSE_SINGLE, _CLOSING[CLOSE_SINGLE]
+    )
 
 
 _NUMERIC_PART = r"(?:[0-9]+[a-z]?|[ivxlcdm]+|[IVXLCDM]+)"

@@ -14,7 +14,7 @@ def test_benchmark_smoke_run():
            f"{os.environ['PATH']}"}
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--sizes", "40,80", "--repeat", "1",
-         "--styles", "chicago-note,biblatex"],
+         "--styles", "chicago-note,biblatex", "--pages", "3", "--csl", "apa"],
         cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr
@@ -23,6 +23,10 @@ def test_benchmark_smoke_run():
                 "baseline: parse YAML (libyaml)", "validate (first)", "validate (second)",
                 "export --all -s chicago-note (first)", "export --all -s biblatex (second)",
                 "list --query (second)", "growth of wall time between sizes",
+                "baseline: parse pages (lxml.html)", "import pages (library)",
+                "import --dry-run pages (CLI, YAML)", "export --all --csl apa (second)",
+                "export --all -s chicago-bibliography (second)",
+                "--csl apa (second) vs chicago",
                 "synthetic records", "seed records", "seed export --all -s biblatex first"):
         assert row in out, row
     # each corpus is measured against its own baseline, in this run

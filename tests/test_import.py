@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED, FIXTURES, all_record_paths
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citetool import store
 from citetool.cli import cli
@@ -122,6 +124,35 @@ EXPECTED = {
     "p09-circa-range": dict(
         obtained_by=["Gary Goldberg"], translators=["Gary Goldberg"], type="diary",
         call_number="RGANI, f. 5, op. 49, d. 82", pages=None),
+    "p10-legacy-title-parenthesis": dict(
+        title="Conversation with Kim Yeong-ju (2)", layout="legacy", citation_title=None,
+        short_title="Conversation with Kim Yeong-ju", type="record-of-conversation",
+        date=[1965, 4, 6], call_number="PRC FMA 106-01479-05", pages="45-46",
+        translators=["Charles Kraus"]),
+    "p11-legacy-stray-space": dict(
+        title="Record of Conversation with Foreign Minister Pak Seong-cheol", layout="legacy",
+        citation_title="\u201cRecord of Conversation with Foreign Minister Pak Seong-cheol ,\u201d",
+        obtained_by=["North Korea International Documentation Project"],
+        translators=["Balázs Szalontai"], notes={"translated for": "NKIDP"},
+        archive="History and Public Policy Program Digital Archive"),
+    "p12-newspaper-date": dict(
+        call_number="Renmin ribao, April 30, 1954", pages=None,
+        translators=["Neil Silver", "Zhang Qian"],
+        notes={"translated for": "National Security Archive; CWIHP"}),
+    "p13-missing-space-credits": dict(
+        call_number="BStU, MfS, ZAIG 1140/1980", pages=None, obtained_by=["Bernd Schaefer"],
+        translators=["A.S. Hoffmann", "Karen Riechert"], notes={"translated for": "CWIHP"},
+        original_languages=["German"], date=[1980, 11]),
+    "p14-credits-in-location-sentence": dict(
+        call_number="AVPRF, f. 0102, op. 14, p. 76, d. 8", pages=None,
+        obtained_by=["National Security Archive"],
+        translators=["M.Y. Prozumenshchikov", "Gary Goldberg"],
+        notes={"translated for": "CWIHP"}, recipients=["Moscow"], type="telegram"),
+    "p15-current-title-space-quoted-source": dict(
+        layout="current", citation_title='"Notes on the Meeting of the Warsaw Pact Leaders '
+        '(Excerpt) ",', obtained_by=["Béla Révész"], translators=["Barnabás Vajda", "Laura Deal"],
+        notes={"transcribed by": "Renáta Marosi", "edited by": "Barnabás Vajda and Laura Deal"},
+        language="en", original_languages=["Hungarian"]),
 }
 
 
@@ -139,7 +170,8 @@ def test_page_structure(name):
         "date": record.date.parts() if record.date else None, "notes": record.notes,
         "language": record.language, "original_languages": record.original_languages,
         "funders": record.funders, "type": record.type, "archive": record.archive,
-        "short_title": record.short_title,
+        "short_title": record.short_title, "title": record.title,
+        "citation_title": record.citation_title,
     }
     for key, value in want.items():
         assert got[key] == value, key
@@ -319,6 +351,27 @@ def test_bibtex_latex_is_decoded():
     assert record.date.circa and record.date.year == 1962
 
 
+def test_bibtex_import_builds_one_latex_decoder(monkeypatch):
+    # building pylatexenc's decoder costs more than decoding a field; it was built per field
+    from pylatexenc import latex2text
+
+    built = []
+    original = latex2text.LatexNodes2Text.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(latex2text.LatexNodes2Text, "__init__", counting)
+    monkeypatch.setattr(bib_in, "_DECODER", None, raising=False)
+    entry = (r"@misc{k%d, title = {Br{\"u}ckner %d}, author = {Kov{\'a}cs, Anna and Li, Peng},"
+             r" organization = {Some Archive}, howpublished = {F 1, 2}, date = {1962}}")
+    outcomes = bib_in.parse("\n".join(entry % (i, i) for i in range(5)), "x")
+    assert [store.validate(raw, "x").title for raw, _, _ in outcomes] == [
+        f"Brückner {i}" for i in range(5)]
+    assert built == [1]
+
+
 def test_unknown_fields_are_kept_in_notes_and_reported(runner, tmp_path):
     bib = tmp_path / "in.bib"
     bib.write_text("@misc{k1, title = {Note on X}, organization = {An Archive},"
@@ -427,3 +480,121 @@ def test_an_unreadable_date_is_named_in_the_error(runner, tmp_path, date):
     assert result.exit_code == 1
     assert f"page.txt: date: cannot read the date {date!r}" in result.output
     assert not list(tmp_path.glob("*.yaml"))
+
+
+# --- older layouts: any quote, comma and stray space reproduce exactly ------------------------
+
+LAYOUT_TITLE = st.sampled_from([
+    "Conversation with Kim Yeong-ju (2)", "Record of Conversation with Pak Seong-cheol",
+    "Telegram from Pyongyang to Budapest, TOP SECRET", 'Report on "Operation Anadyr"',
+    "Letter from Mao Zedong (Excerpt)", "Notes on the Talks [Draft]",
+    "Minutes of Meeting No. 5 (Part 1) (Continued)",
+])
+
+
+@settings(max_examples=120, deadline=None)
+@given(LAYOUT_TITLE, st.sampled_from(["\u201c", '"']), st.sampled_from(["\u201d", '"']),
+       st.booleans(), st.sampled_from(["", " ", "  "]), st.integers(1, 28),
+       st.sampled_from(["Wilson Center Digital Archive",
+                        "History and Public Policy Program Digital Archive"]),
+       st.sampled_from(["PRC FMA 106-01479-05, 45-46. Translated by Charles Kraus.",
+                        "MOL, XIX-J-1-j Korea, 1967, 61. doboz. Obtained by NKIDP.", ""]))
+def test_any_older_citation_layout_is_reproduced(title, opening, closing, comma_inside, stray,
+                                                 day, archive, source):
+    padded = day < 10 and opening == "\u201c"
+    shown = f"April {day:02d}, 1965" if padded else f"April {day}, 1965"
+    head = (f"{opening}{title}{stray},{closing}" if comma_inside
+            else f"{opening}{title}{stray}{closing},")
+    cite = f"{head} {shown}, {archive}" + (f", {source}" if source else "")
+    page = (f"{shown}\n\n{title}\n\nCitation:\n\n{cite}\n\n"
+            "https://digitalarchive.wilsoncenter.org/document/123\n")
+    [outcome] = page_in_run(page)
+    record = store.validate(outcome.raw, "page.txt")
+    assert get("archive").render([record]).split("\n")[0] == cite
+    assert record.title == title
+    canonical = {f"\u201c{title},\u201d", f'"{title}",'}
+    assert (record.citation_title is None) == (head in canonical and record.citation_layout == (
+        "legacy" if head.startswith("\u201c") else "current"))
+
+
+def page_in_run(text):
+    from citetool.importers import run
+
+    outcomes = run(text, "page.txt", None)
+    assert outcomes[0].error is None, outcomes[0].error
+    return outcomes
+
+
+def test_citation_title_must_quote_the_title():
+    from citetool.errors import CitetoolError
+
+    [(raw, _, _)] = page_in.parse((PAGES / "p11-legacy-stray-space.txt").read_text(), "p11")
+    record = store.validate(raw, "p11")
+    # edited title, stale quoted title: refused rather than printed
+    stale = dict(raw, title="Record of Conversation with Pak Seong-cheol")
+    with pytest.raises(CitetoolError, match="citation_title"):
+        store.validate(stale, "p11")
+    back = store.validate(csl_in.item(csljson.item(record), "x").raw, "x")
+    assert back.citation_title == record.citation_title
+
+
+# --- odd or empty titles: one line each, the rest of the batch imported ----------------------
+
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [("", "empty"), ("   ", "empty"), ("...", "no letter or digit"), ("((((", "no letter"),
+     ("\u201c\u201d", "no letter"), ("T" * 2500, "longer than 2000"),
+     ("A\u2028B", "line break"), ("A\x0bB", "control character")],
+)
+def test_an_odd_page_title_is_one_line_and_the_batch_goes_on(runner, tmp_path, title, reason):
+    seed = SEED.read_text(encoding="utf-8")
+    old = _citation_line(seed).split('", ')[0][1:]
+    bad = tmp_path / "bad.txt"
+    bad.write_text(seed.replace(old, title), encoding="utf-8", newline="\n")
+    out = tmp_path / "records"
+    out.mkdir()
+    result = _import(runner, out, str(bad), str(PAGES / "p03-contributed-year.txt"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line] = [x for x in result.stderr.splitlines() if str(bad) in x]
+    assert line.startswith(f"citetool: {bad}: title: ") and reason in line
+    assert [p.name for p in out.glob("*.yaml")] == ["900003.yaml"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60), st.booleans())
+def test_any_page_title_gives_a_record_or_a_clean_error(title, legacy):
+    from citetool.errors import CitetoolError
+    from citetool.importers import run
+
+    quote = ("\u201c", ",\u201d") if legacy else ('"', '",')
+    cite = f"{quote[0]}{title}{quote[1]} March 24, 1962, Wilson Center Digital Archive, X 1."
+    page = (f"{title}\n\nCitation:\n\n{cite}\n\n"
+            "https://digitalarchive.wilsoncenter.org/document/5\n\nText.")
+    try:
+        [outcome] = run(page, "t.txt", "page")
+    except CitetoolError:
+        return  # binary data
+    if outcome.error is not None:
+        assert isinstance(outcome.error, CitetoolError)
+        return
+    try:
+        store.validate(outcome.raw, "t.txt")
+    except CitetoolError:
+        pass
+
+
+@pytest.mark.parametrize("title", ["Letter from ((( to )))", "Cable from - to Moscow",
+                                   "Telegram from the to the", "Note from (Kim (Il) to"])
+def test_odd_names_in_a_title_are_not_guessed(runner, tmp_path, title):
+    # they raised a pydantic error with a traceback: '(((' became an organization
+    seed = SEED.read_text(encoding="utf-8")
+    old = _citation_line(seed).split('", ')[0][1:]
+    page = tmp_path / "odd.txt"
+    page.write_text(seed.replace(old, title), encoding="utf-8")
+    result = _import(runner, tmp_path, str(page))
+    assert result.exit_code == 0, result.output
+    record = store.load(tmp_path, "115325")
+    assert record.title == title
+    assert all(any(c.isalpha() for c in (getattr(a, "org", None) or a.family))
+               for a in record.authors)

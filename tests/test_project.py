@@ -268,3 +268,16 @@ def test_a_deleted_current_folder_reads_the_bundled_records_and_init_says_so(emp
     assert done.returncode == 0 and "Ethnic Koreans" in done.stdout, done.stderr
     assert "the current folder no longer exists" in one_line_error(
         citetool("init", cwd=empty, **kwargs))
+
+
+def test_the_project_csl_style_is_the_default(empty):
+    pytest.importorskip("py_mini_racer")
+    record(empty / "records", "300123")
+    (empty / "citetool.toml").write_text('csl = "apa"\n', encoding="utf-8")
+    apa = citetool("cite", "300123", cwd=empty)
+    assert apa.returncode == 0, apa.stderr
+    assert apa.stdout.startswith("(Ministry of Foreign Affairs"), apa.stdout
+    note = citetool("cite", "300123", "--style", "chicago-short", cwd=empty)
+    assert note.stdout.startswith("Ministry of Foreign Affairs and Ministry"), note.stderr
+    (empty / "citetool.toml").write_text('csl = "apa"\nstyle = "archive"\n', encoding="utf-8")
+    assert "not both" in one_line_error(citetool("cite", "300123", cwd=empty))

@@ -9,11 +9,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import HERE
+from conftest import BUNDLED, FIXTURES, HERE
+
+from citetool import store
 
 README = HERE.parent / "README.md"
 
@@ -34,10 +37,12 @@ def recipes() -> dict[str, tuple[list[str], dict[str, str]]]:
 RECIPES = recipes()
 NEEDS = {
     "A LaTeX document with biblatex (biber)": ("pdflatex", "biber"),
+    "Records in any script: LuaLaTeX with fontspec": ("lualatex", "biber", "pdftotext"),
     "A pandoc Markdown document": ("pandoc",),
     "Importing into Zotero": (),
     "Records in a team's git repository": ("git",),
     "A script in Python": (),
+    "Importing a document page from the archive": (),
 }
 
 
@@ -45,7 +50,7 @@ def test_every_recipe_is_known():
     assert set(RECIPES) == set(NEEDS)
 
 
-def _run_recipe(name: str, folder: Path) -> None:
+def _run_recipe(name: str, folder: Path, records: Path | None = None) -> None:
     absent = [t for t in NEEDS[name] if shutil.which(t) is None]
     if absent:
         if os.environ.get("CI"):
@@ -56,6 +61,8 @@ def _run_recipe(name: str, folder: Path) -> None:
         (folder / file_name).write_text(content, encoding="utf-8")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("CITETOOL_RECORDS", None)
+    if records is not None:
+        env["CITETOOL_RECORDS"] = str(records)
     for script in shells:
         done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=folder,
                               env=env, capture_output=True, text=True, timeout=300)
@@ -185,3 +192,49 @@ def test_python_recipe(tmp_path):
                              "https://digitalarchive.wilsoncenter.org/document/115325.")
     assert lines[2].startswith("error: None None no record with id 'no-such-record' in ")
     assert (tmp_path / "refs.bib").read_text(encoding="utf-8").startswith("@misc{115325,")
+
+
+def test_html_import_recipe(tmp_path):
+    name = "Ambassador Yudin's Letter to Zhou Enlai _ Wilson Center Digital Archive.html"
+    shutil.copy(HERE / "fixtures" / "html" / name, tmp_path / name)  # the page the user saved
+    _run_recipe("Importing a document page from the archive", tmp_path)
+    record = (tmp_path / "records" / "114755.yaml").read_text(encoding="utf-8")
+    assert record == (HERE / "golden" / "html" / "114755.yaml").read_text(encoding="utf-8")
+
+
+def _words(value: str) -> list[str]:
+    """The letters and digits of each word, compatibility forms folded (Arabic presentation
+    forms and ligatures, as pdftotext gives them, are the same letters)."""
+    value = unicodedata.normalize("NFKC", value)
+    return [w for w in (re.sub(r"[\W_]", "", word) for word in value.split()) if w]
+
+
+def test_lualatex_recipe_prints_every_script(tmp_path):
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(BUNDLED / "115325.yaml", records)
+    scripts = [store.load_path(p) for p in sorted(FIXTURES.glob("*.yaml"))]
+    scripts = [r for r in scripts if r.language != "en"]
+    assert {"vi", "ru", "zh", "ko", "ar", "el"} <= {r.language for r in scripts}
+    for record in scripts:
+        shutil.copy(FIXTURES / f"{record.id}.yaml", records)
+    work = tmp_path / "doc"
+    work.mkdir()
+    _run_recipe("Records in any script: LuaLaTeX with fontspec", work, records)
+    log = (work / "main.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log  # LuaTeX's word for a glyph no font has
+    assert "undefined" not in log and "Rerun" not in log
+    blg = (work / "main.blg").read_text(encoding="utf-8")
+    assert "WARN" not in blg and "ERROR" not in blg
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "main.pdf", "-"], cwd=work,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    printed = "".join(_words(done.stdout))
+    for record in scripts:
+        facts = [record.title, record.source.call_number or ""]
+        facts += [part for agent in record.authors + record.recipients
+                  for part in (agent.org, getattr(agent, "family", None),
+                               getattr(agent, "given", None)) if part]
+        for fact in facts:
+            for word in _words(fact):
+                assert word in printed, (record.id, word)

@@ -37,7 +37,9 @@ def citation(record: Record) -> str:
     legacy = record.citation_layout == "legacy"
     date = record.date.plain_text(padded=legacy) if record.date is not None else ""
     rest = [p for p in (date, record.archive, statement(record)) if p]
-    if legacy:
+    if record.citation_title:  # verbatim, as an older page printed it
+        head = record.citation_title + " "
+    elif legacy:
         head = f"\u201c{record.title},\u201d "
     else:
         head = f'"{record.title}", '

@@ -40,9 +40,16 @@ def escape(value: str, ascii_only: bool = False) -> str:
     if ascii_only and not out.isascii():
         from pylatexenc.latexencode import unicode_to_latex
 
-        out = unicode_to_latex(
-            out, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
-        )
+        # Greek stays text, as Cyrillic and CJK do: pylatexenc would make it math symbols
+        # (\ensuremath{\alpha}) or Latin look-alikes (omicron as "o")
+        parts = _GREEK_RUN.split(out)
+        parts[0::2] = [
+            unicode_to_latex(
+                p, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
+            )
+            for p in parts[0::2]
+        ]
+        out = "".join(parts)
     return out
 
 
@@ -97,6 +104,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
+_GREEK_RUN = re.compile("([\u0370-\u03ff\u1f00-\u1fff]+)")
 _WORD = re.compile(r"[^\W\d_][\w\u2019'-]*")
 
 

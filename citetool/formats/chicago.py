@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
     Agent = Person | Organization
 
-_TERMINAL = ".?!"
+# a period after these is dropped, as citeproc-js merges punctuation ("?" + "." is "?")
+_TERMINAL = ".?!:;"
 _CLOSING_QUOTES = "\u2019\u201d"
 
 
@@ -29,17 +30,17 @@ _CLOSING_QUOTES = "\u2019\u201d"
 
 def display_name(agent: Agent) -> str:
     """A name in reading order: 'Jeffrey Wang', 'Shen Zhihua', '金日成', 'Charles de Gaulle'."""
-    return text.apostrophes(agent.reading(spaced=True, scripts=True))
+    return text.curl(agent.reading(spaced=True, scripts=True))
 
 
 def sort_name(agent: Agent) -> str:
     """A name inverted for the bibliography: 'Wang, Jeffrey', 'Gaulle, Charles de'."""
-    return text.apostrophes(agent.inverted(spaced=True, scripts=True))
+    return text.curl(agent.inverted(spaced=True, scripts=True))
 
 
 def short_name(agent: Agent) -> str:
     """A name as short notes give it: the family name with its particle."""
-    return text.apostrophes(agent.family_part())
+    return text.curl(agent.family_part())
 
 
 def note_names(agents: Sequence[Agent], short: bool = False) -> str:
@@ -88,26 +89,32 @@ def _is_english(record: Record) -> bool:
 def styled_title(record: Record, short: bool = False) -> str:
     """The title (or short title) title-cased for English items, with inner quotes curled."""
     raw = record.short_title if short else record.title
-    if _is_english(record):
-        raw = text.title_case(raw, protect.spans(raw, protect.record_phrases(record)))
-    return text.curl(raw)
+    keep = protect.spans(raw, protect.record_phrases(record))
+    cased = text.title_case(raw, keep) if _is_english(record) else raw
+    return text.curl(cased, inside=True, keep=keep if len(cased) == len(raw) else None)
 
 
 def _attach(out: str, sep: str, part: str) -> str:
-    """Append a part after a separator; a comma or period after a quoted title goes inside
-    its quotation marks (and a period is dropped after a title ending in . ? or !)."""
+    """Append a part after a separator; a comma or period after quoted text goes inside its
+    quotation marks (a period is dropped after text ending in . ? ! : or ;, a comma after
+    a comma)."""
     if not out:
         return part
     punct, rest = sep[:1], sep[1:]
-    if punct in ",." and out.endswith("\u201d"):
-        body = out.rstrip(_CLOSING_QUOTES)
+    if punct in ",." and out.endswith(tuple(text.CLOSERS)):
+        body = out.rstrip(text.CLOSERS)
         closers = out[len(body) :]
-        if punct == "." and body.endswith(tuple(_TERMINAL)):
+        if _absorbs(body, punct):
             punct = ""
         return body + punct + closers + rest + part
-    if punct == "." and out.endswith("."):
+    if _absorbs(out, punct):
         return out + rest + part
     return out + sep + part
+
+
+def _absorbs(out: str, punct: str) -> bool:
+    """Whether the text's last mark makes a following separator's punctuation redundant."""
+    return out.endswith(tuple(_TERMINAL) if punct == "." else punct) if punct else False
 
 
 def _join(parts: list[tuple[str, str]]) -> str:
@@ -121,7 +128,8 @@ def _join(parts: list[tuple[str, str]]) -> str:
 
 def _end(sentence: str) -> str:
     """Close a citation with a period, inside a final quotation mark."""
-    return _attach(sentence, ".", "") if not sentence.endswith(".") else sentence
+    out = _attach(sentence, ".", "") if not sentence.endswith(".") else sentence
+    return text.closing_marks(out)
 
 
 def _pages(pages: str, labelled: bool) -> str:
@@ -134,15 +142,11 @@ def _pages(pages: str, labelled: bool) -> str:
     return ("pp. " if text.pages_plural(pages) else "p. ") + out
 
 
-def _cap_first(value: str) -> str:
-    return value[:1].upper() + value[1:]
-
-
 # --- the three forms -----------------------------------------------------------------------
 
 
 def _quote(title: str) -> str:
-    return f"\u201c{title}\u201d"
+    return f"\u201c{title}{text.CLOSE_DOUBLE}"
 
 
 def note(record: Record, page: str | None = None) -> str:
@@ -166,10 +170,10 @@ def note(record: Record, page: str | None = None) -> str:
                 (", ", _quote(styled_title(record))),
                 (", ", trans),
                 (date_sep, format_date(record.date)),
-                (", ", src.call_number and text.apostrophes(src.call_number)),
+                (", ", src.call_number and text.curl(src.call_number)),
                 (", ", pages and _pages(pages, labelled=bool(src.call_number))),
-                (", ", src.collection and text.apostrophes(src.collection)),
-                (", ", text.apostrophes(record.archive)),
+                (", ", src.collection and text.curl(src.collection)),
+                (", ", text.curl(record.archive)),
                 (", ", record.url or ""),
             ]
         )
@@ -206,7 +210,7 @@ def bibliography(record: Record) -> str:
     if src.call_number:
         location = _join(
             [
-                ("", _cap_first(text.apostrophes(src.call_number))),
+                ("", text.curl(text.capitalize_first(src.call_number))),
                 (", ", src.pages and _pages(src.pages, labelled=True)),
             ]
         )
@@ -218,8 +222,8 @@ def bibliography(record: Record) -> str:
                 (". ", translated),
                 (". ", format_date(record.date)),
                 (". ", location),
-                (". ", src.collection and text.apostrophes(src.collection)),
-                (". ", text.apostrophes(record.archive)),
+                (". ", src.collection and text.curl(src.collection)),
+                (". ", text.curl(record.archive)),
                 (". ", record.url or ""),
             ]
         )
@@ -227,10 +231,14 @@ def bibliography(record: Record) -> str:
 
 
 def sort_key(record: Record) -> tuple[str, str]:
-    """The bibliography's order: by first author (or title when there is none), then title."""
+    """The bibliography's order: by authors (or title when there is none), then title."""
     lead = record.authors or record.translators
-    name = lead[0].sort_key() if lead else collate(record.title)
-    return (name, collate(record.title))
+    if lead:
+        # every name counts, as in the style's author-sort key: "X" sorts before "X and Y"
+        name = " ".join(a.org if is_org(a) else sort_name(a) for a in lead)
+    else:
+        name = record.title
+    return (collate(name), collate(record.title))
 
 
 # --- the styles ----------------------------------------------------------------------------

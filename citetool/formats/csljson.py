@@ -69,6 +69,7 @@ def item(record: Record) -> dict[str, Any]:
         (vocab.CUSTOM_SOURCE["repository"], src.repository),
         (vocab.CUSTOM_SOURCE["reprinted_in"], src.reprinted_in),
         (vocab.CUSTOM_OTHER["source_statement"], record.source_statement),
+        (vocab.CUSTOM_OTHER["citation_title"], record.citation_title),
         *((vocab.CUSTOM_LISTS[f], getattr(record, f)) for f in
           ("original_languages", "funders", "subjects", "keep_case")),
         (vocab.CUSTOM_OTHER["notes"], record.notes),

@@ -22,19 +22,26 @@ _ENTRY_KEY, _ENTRY_TYPE = "\x00key", "\x00type"  # the entry's key and type, bes
 
 def looks_like(text: str) -> bool:
     """Whether the text holds a BibTeX entry ('@type{')."""
-    return bool(re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", text, re.M))
+    # possessive, and no newline before the '@': each line start is tried once (linear time)
+    return bool(re.search(r"^[^\S\n]*+@\s*+[A-Za-z]++\s*+[{(]", text, re.M))
 
 
 def _decode(value: str) -> str:
-    from pylatexenc.latex2text import LatexNodes2Text
+    global _DECODER
+    if _DECODER is None:  # built once: building it costs more than decoding a field
+        from pylatexenc.latex2text import LatexNodes2Text
 
+        _DECODER = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
     # pylatexenc turns these into look-alike accents; keep the plain characters
     for command, char in _LITERALS.items():
         value = value.replace(command, char)
     # TeX's quote ligatures, as the exports write straight quotes ("a" as ``a'', 'a' as `a')
     value = _LIGATURE_QUOTE.sub(lambda m: '"' if len(m.group()) == 2 else "'", value)
-    text = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False).latex_to_text(value)
+    text = _DECODER.latex_to_text(value)
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+_DECODER: Any = None
 
 
 _LITERALS = {"\\textasciicircum{}": "^"}

@@ -75,6 +75,11 @@ def is_org(text: str) -> bool:
     )
 
 
+def is_acronym(text: str) -> bool:
+    """Whether a name is one all-capitals word ('CWIHP', 'NKIDP'), not initials ('L.W.')."""
+    return bool(_ACRONYM.match(text)) and "." not in text and any(c.isalpha() for c in text)
+
+
 def agent(text: str) -> dict[str, Any]:
     """One name as the record model has it: {'org': ...} or person parts."""
     text = " ".join(text.split()).strip(" .,;:")
@@ -102,7 +107,7 @@ def agent(text: str) -> dict[str, Any]:
 
 def agents(text: str) -> list[dict[str, Any]]:
     """A list of names ('A, B and C', 'A with B') as agents."""
-    text = text.strip().rstrip(".")
+    text = " ".join(text.split()).rstrip(".")
     if is_org(text) and not re.search(r"\band the\b|,", text):
         return [agent(text)]
     parts = [p for p in _NAME_SPLIT.split(text) if p and p.strip()]
@@ -159,6 +164,22 @@ def document_kind(name: str) -> str | None:
     return kind if kind in DOCUMENT_TYPES else None
 
 
+def valid_agents(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of names guessed from text, those the model accepts (no '(((' or overlong names)."""
+    from pydantic import ValidationError
+
+    from ..model import Organization, Person
+
+    out = []
+    for a in found:
+        try:
+            (Organization if "org" in a else Person).model_validate(a)
+        except ValidationError:
+            continue
+        out.append(a)
+    return out
+
+
 def language_code(name: str) -> str | None:
     """'Chinese' -> 'zh'; None when the name is not known."""
     return LANGUAGES.get(name.strip().lower())
@@ -209,11 +230,20 @@ _PINYIN = re.compile(
 _KOREAN = re.compile(r"(?:[bcdghjklmnprstwy]{0,3}[aeiouy]{1,3}[kmlngp]{0,2})+")
 
 
+# Longer than any romanized given name ('Zhuangshuang'); the syllable patterns backtrack
+# exponentially on long non-matching words, so longer parts are not tried at all.
+_GIVEN_PART_MAX = 14
+
+
 def _east_asian_given(given: str) -> bool:
     """Whether a given name reads as romanized Chinese or Korean ('Zhihua', 'Il Sung')."""
     parts = [p for p in re.split(r"[\s-]+", given.lower()) if p]
-    return bool(parts) and all(_PINYIN.fullmatch(p) or (len(p) <= 5 and _KOREAN.fullmatch(p))
-                               or _ROMAJI.fullmatch(p) for p in parts)
+    return bool(parts) and all(len(p) <= _GIVEN_PART_MAX and _syllables(p) for p in parts)
+
+
+def _syllables(part: str) -> bool:
+    return bool(_PINYIN.fullmatch(part) or (len(part) <= 5 and _KOREAN.fullmatch(part))
+                or _ROMAJI.fullmatch(part))
 
 
 def family_first(family: str, given: str | None) -> bool:

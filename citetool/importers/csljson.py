@@ -214,7 +214,7 @@ def _custom(value: Any, draft: Draft) -> None:
     for field, key in vocab.CUSTOM_SOURCE.items():
         if custom.get(key):
             raw.setdefault("source", {})[field] = _text(custom[key], draft, f"custom.{key}")
-    for field in ("source_statement", "citation_layout"):
+    for field in ("source_statement", "citation_layout", "citation_title"):
         key = vocab.CUSTOM_OTHER[field]
         if custom.get(key):
             raw[field] = _text(custom[key], draft, f"custom.{key}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import agents
+from .common import agents, valid_agents
 
 _TYPES = (
     ("record of conversation", "record-of-conversation"),
@@ -22,6 +22,7 @@ _TYPES = (
     ("statement", "statement"), ("declaration", "statement"), ("communique", "communique"),
     ("communiqué", "communique"), ("agreement", "agreement"), ("treaty", "agreement"),
     ("protocol", "agreement"), ("interview", "interview"),
+    ("conversation", "record-of-conversation"),
 )  # fmt: skip
 _COMPOUND_HEADS = re.compile(
     r"^(?:(?:Records?|Memorandum|Minutes|Transcript|Notes?|Summary) of (?:the )?"
@@ -91,10 +92,11 @@ def short_title(title: str) -> str:
             return " ".join(picked)
     party = re.match(r"(from|to|between|by|with)\s+(?:the\s+)?(.+?)(?=\s(?:to|on|regarding|"
                      r"concerning|about|and|for|in)\s|,|$)", rest)
-    if party and len(head) + 1 + len(party.group(2).split()) <= 4:
-        return " ".join(_trim(head + [party.group(1)] + party.group(2).split()))
-    if party and len(head) <= 2:
-        first = agents(party.group(2))[:1]
+    named = without_parentheses(party.group(2)).split() if party else []
+    if party and named and len(head) + 1 + len(named) <= 4:
+        return " ".join(_trim(head + [party.group(1)] + named))
+    if party and named and len(head) <= 2:
+        first = agents(" ".join(named))[:1]
         if first and "family" in first[0]:
             return " ".join(head + [party.group(1), first[0]["family"]])
     return " ".join(_trim(head)) or " ".join(words[:4])
@@ -129,8 +131,40 @@ def parties(title: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def _party(text: str) -> list[dict[str, Any]]:
     """Names from a title; a single word there is a place or body ('from Pyongyang')."""
-    text = re.sub(r"\s*\([^)]*\)", "", text)
-    return [{"org": a["family"]} if set(a) == {"family"} else a for a in agents(text)]
+    found = [{"org": a["family"]} if set(a) == {"family"} else a
+             for a in agents(without_parentheses(text))]
+    return valid_agents([a for a in found if _capitalized(a)])
+
+
+def _capitalized(agent: dict[str, Any]) -> bool:
+    """Whether a name from a title has a capital (or a letter of a script without case):
+    'the' or '1' alone is no name."""
+    text = " ".join(v for v in agent.values() if isinstance(v, str))
+    return any(c.isalpha() and not c.islower() for c in text)
+
+
+def without_parentheses(text: str) -> str:
+    """The text without its parenthesized parts ('Kim Yeong-ju (2)' -> 'Kim Yeong-ju').
+
+    Nested groups go with the outermost; an unclosed '(' stays. One pass, linear time.
+    """
+    spans: list[tuple[int, int]] = []
+    opened: list[int] = []
+    for m in re.finditer(r"[()]", text):
+        if m.group() == "(":
+            opened.append(m.start())
+        elif opened:
+            start = opened.pop()
+            while spans and spans[-1][0] > start:
+                spans.pop()  # inside this group
+            spans.append((start, m.end()))
+    out = []
+    last = 0
+    for start, end in spans:
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
+    return " ".join("".join(out).split())
 
 
 _SALUTATION = re.compile(r"^To(?:\s+the)?\s+(?P<who>[^:]{3,120}):\s*$")
@@ -142,7 +176,8 @@ def recipient_from_text(text: str) -> list[dict[str, Any]]:
         plain = " ".join(re.sub(r"[\[\]]", "", line).split())
         m = _SALUTATION.match(plain)
         if m:
-            return agents("the " + m["who"] if not m["who"].startswith("the ") else m["who"])
+            who = m["who"] if m["who"].startswith("the ") else "the " + m["who"]
+            return valid_agents(agents(who))
     return []
 
 
@@ -154,16 +189,21 @@ def keep_case(title: str, raw: dict[str, Any], body: str) -> list[str]:
     from .. import protect
     from ..model import Organization, Person, Record
 
-    names: list[str] = []
+    persons: list[Person] = []
+    orgs: list[str] = []
+    seen: set[tuple[tuple[str, Any], ...]] = set()
     for key in ("authors", "recipients", "translators", "obtained_by", "contributed_by"):
         for agent in raw.get(key, []):
+            if tuple(sorted(agent.items())) in seen:
+                continue
+            seen.add(tuple(sorted(agent.items())))
             if "org" in agent:
-                names.append(Organization(**agent).org)
+                orgs.append(Organization(**agent).org)
             else:
-                p = Person(**agent)
-                stub = Record.model_construct(authors=[p], recipients=[], translators=[],
-                                              obtained_by=[], contributed_by=[], keep_case=[])
-                names += protect.record_phrases(stub)
+                persons.append(Person(**agent))
+    stub = Record.model_construct(authors=persons, recipients=[], translators=[],
+                                  obtained_by=[], contributed_by=[], keep_case=[])
+    names = orgs + protect.record_phrases(stub)
     covered = protect.spans(title, names)
     upper: set[str] = set()
     lower: set[str] = set()

@@ -4,6 +4,13 @@ The page gives a date line, the title, `Citation:` with the archive's citation a
 then `Summary:`, `Credits:`, `Original Language:`, `Contents:` and the text. Both layouts of
 the citation import: the current one (straight quotes, comma outside) and the older one (curly
 quotes, comma inside, zero-padded day, "History and Public Policy Program Digital Archive").
+What older pages vary besides (a stray space before the comma, the other quotation mark, the
+comma on the other side) is kept verbatim in `citation_title`, so the archive style prints the
+page's citation exactly.
+
+Parsing takes time linear in the page: lines are compared, not searched with patterns that
+could rescan a run of blank lines from each of its starts, and the title and statement are
+refused beyond the model's 2000 characters before anything is derived from them.
 """
 
 from __future__ import annotations
@@ -35,13 +42,25 @@ _FUNDING = re.compile(
     r"(?:support|funding|grants?) (?:from|of) (?:the )?(?P<who>.+?)\.?$",
     re.I,
 )
-_ARCHIVE_NAME = re.compile(r"(?:Wilson Center|History and Public Policy Program) Digital Archive"
-                           r"|[A-Z][\w&' -]*? Digital Archive")
+# An archive's name ends in "Digital Archive" and starts a run of name characters (after a
+# comma, a quote or the date); both the run and the name are bounded, so each try is short.
+_ARCHIVE_NAME = re.compile(r"(?<![\w&' -])[\w&' -]{0,160}? Digital Archive(?=, |\.|\Z)")
+# The title's end: a closing quote and a comma in either order, a stray space allowed before;
+# every start is tried (a title may itself end in a comma or a quote: '"Letter,",').
+_TITLE_END = re.compile('(?=( *(?:,["\u201d]|["\u201d] *,)))')
+_BEFORE_ARCHIVE = 90  # the closing quote and the date are within this many characters
+_OPENING_QUOTES = {"\u201c": "legacy", '"': "current"}
+TITLE_MAX = 2000  # as the model's one-line fields
 
 
 def looks_like(text: str) -> bool:
     """Whether the text is an archive page (a Citation: header and a document URL)."""
-    return bool(re.search(r"^\s*Citation:\s*$", text, re.M)) and "/document/" in text
+    return "/document/" in text and any(line.strip() == "Citation:"
+                                        for line in _lines(text))
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _sections(lines: list[str]) -> tuple[list[str], dict[str, list[str]], list[str]]:
@@ -79,29 +98,38 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def _split_citation(cite: str, where: str) -> dict[str, Any]:
-    """Title, date text, archive and statement of the archive's citation, and its layout."""
-    if cite.startswith("\u201c"):
-        layout, closing = "legacy", ",\u201d "
-    elif cite.startswith('"'):
-        layout, closing = "current", '", '
-    else:
+    """Title, date text, archive and statement of the archive's citation, and its layout.
+
+    Both layouts, and what older pages vary: the comma inside or outside the closing quote,
+    a stray space before it ('Pak Seong-cheol ,'), a title that ends in a parenthesis. When the
+    layout cannot rebuild the quoted title exactly, its verbatim form is returned too.
+    """
+    layout = _OPENING_QUOTES.get(cite[:1])
+    if layout is None:
         raise CitetoolError(where, "the citation does not start with a quoted title",
                             "citation")
-    archive = None
     unread = None  # the date text just before the archive name, if it could not be read
     for m in _ARCHIVE_NAME.finditer(cite):
-        before = cite[: m.start()]
-        tail = cite[m.end():]
-        if not (tail.startswith(", ") or tail == "" or tail.startswith(".")):
+        first = re.search(r"[A-Z]", m.group())
+        if first is None:
             continue
+        start = m.start() + first.start()
+        low = max(1, start - _BEFORE_ARCHIVE)
+        window = cite[low:start]
         # the title ends at the last closing quote before the date that precedes the archive
-        for q in [k.start() for k in re.finditer(re.escape(closing), before)][::-1]:
-            between = before[q + len(closing):]
+        for end in reversed(list(_TITLE_END.finditer(window))):
+            between = window[end.end(1):]
             date_text = between.rstrip().removesuffix(",").strip()
             if date_text == "" or ARCHIVE_DATE.fullmatch(date_text):
-                archive = m.group()
-                return {"layout": layout, "title": cite[1:q], "date": date_text,
-                        "archive": archive, "statement": tail[2:].strip() or None}
+                title_end = low + end.start()
+                head = cite[:low + end.end(1)]
+                title = cite[1:title_end].strip()
+                layout = _layout(layout, date_text)
+                quoted = (f"\u201c{title},\u201d" if layout == "legacy" else f'"{title}",')
+                return {"layout": layout, "title": title, "date": date_text,
+                        "archive": cite[start:m.end()],
+                        "statement": cite[m.end() + 2:].strip() or None,
+                        "quoted_title": None if head == quoted else head}
             unread = unread or date_text
     if unread:
         raise CitetoolError(where, f"cannot read the date {unread!r} (citetool reads 'March 24, "
@@ -110,10 +138,20 @@ def _split_citation(cite: str, where: str) -> dict[str, Any]:
                         "citation")
 
 
+def _layout(by_quote: str, date_text: str) -> str:
+    """The layout whose dates read like this one ('March 04, 1962' is legacy), else the
+    one the opening quote suggests."""
+    day = re.search(r"\b(\d{1,2}),", date_text)
+    if day and len(day.group(1)) == 1:
+        return "current"
+    if day and day.group(1).startswith("0"):
+        return "legacy"
+    return by_quote
+
+
 def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
     """One page into one raw record (plain data for the model to validate)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    head, sections, body = _sections(lines)
+    head, sections, body = _sections(_lines(text))
     if "citation" not in sections:
         raise CitetoolError(where, "not an archive page: no 'Citation:' section", "citation")
     cite_lines = _paragraphs(sections["citation"])
@@ -123,7 +161,11 @@ def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]
     rid = _URL.match(urls[0])["id"]  # type: ignore[index]
     cite = " ".join(p for p in cite_lines if not _URL.match(p))
     parts = _split_citation(cite, where)
-    title = parts["title"].strip()
+    title = parts["title"]
+    _check_title(title, where)
+    if parts["statement"] and len(parts["statement"]) > TITLE_MAX:
+        raise CitetoolError(where, f"the source statement is longer than {TITLE_MAX} "
+                            "characters", "source_statement")
     raw: dict[str, Any] = {"id": rid, "type": document_type(title), "title": title}
     head_text = _paragraphs(head)
     if head_text and head_text[-1] != title and len(head_text) >= 2:
@@ -149,6 +191,8 @@ def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]
     if parts["statement"]:
         raw["source_statement"] = parts["statement"]
     raw["citation_layout"] = parts["layout"]
+    if parts["quoted_title"]:
+        raw["citation_title"] = parts["quoted_title"]
     _contents(raw, sections, found)
     summary = "\n\n".join(_paragraphs(sections.get("summary", [])))
     if summary:
@@ -175,16 +219,27 @@ def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]
     return [(_ordered(raw), None, [])]
 
 
+def _check_title(title: str, where: str) -> None:
+    """Refuse a title no record can have before deriving anything from it."""
+    if not title:
+        raise CitetoolError(where, "the citation's title is empty", "title")
+    if len(title) > TITLE_MAX:
+        raise CitetoolError(where, f"the citation's title is longer than {TITLE_MAX} characters",
+                            "title")
+    if not re.search(r"[^\W_]", title):
+        raise CitetoolError(where, f"the citation's title {title!r} has no letter or digit",
+                            "title")
+    if re.search(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]", title):
+        raise CitetoolError(where, "the citation's title holds a control character or line break",
+                            "title")
+
+
 def _contents(raw: dict[str, Any], sections: dict[str, list[str]], found: dict[str, Any]) -> None:
     """Language of the text cited, whether it is a translation, and the original languages."""
-    originals: list[str] = []
-    for para in _paragraphs(sections.get("languages", [])):
-        for name in re.split(r"\s*(?:,|;|\band\b)\s*", para):
-            if name and name not in originals:
-                originals.append(name)
-    for name in found.get("original_languages", []):
-        if name not in originals:
-            originals.append(name)
+    named = [name for para in _paragraphs(sections.get("languages", []))
+             for name in re.split(r" ?(?:,|;|\band\b) ?", " ".join(para.split()))]
+    originals = list(dict.fromkeys(n for n in [*named, *found.get("original_languages", [])]
+                                   if n))
     translation = transcript = None
     for item in sections.get("contents", []):
         m = _CONTENT_ITEM.match(item)
@@ -210,16 +265,21 @@ def _contents(raw: dict[str, Any], sections: dict[str, list[str]], found: dict[s
 
 def _funders(lines: list[str]) -> list[str]:
     out: list[str] = []
+    seen: set[str] = set()
     for line in lines:
         m = _FUNDING.match(line)
         if not m:
             out.append(line.rstrip("."))
+            seen.add(out[-1])
             continue
         who = m["who"]
         parts = [re.sub(r"^the\s+", "", p) for p in
-                 re.split(r",\s*(?:and\s+)?|\s+and\s+(?=the\s|[A-Z])", who) if p]
+                 re.split(r", ?(?:and )?| and (?=the |[A-Z])", " ".join(who.split())) if p]
         names = parts if all(is_org(p) for p in parts) else [who]
-        out += [n for n in names if n not in out]
+        for name in names:
+            if name not in seen:
+                out.append(name)
+                seen.add(name)
     return out
 
 

@@ -23,6 +23,7 @@ CUSTOM_SOURCE = {"repository": "repository", "reprinted_in": "reprinted-in"}
 CUSTOM_LISTS = {"original_languages": "original-languages", "funders": "funders",
                 "subjects": "subjects", "keep_case": "keep-case"}
 CUSTOM_OTHER = {"type": "document-type", "source_statement": "source-statement",
+                "citation_title": "citation-title",
                 "notes": "notes", "translated": "translated",
                 "citation_layout": "citation-layout"}
 CUSTOM_KEYS = frozenset({*CUSTOM_NAMES.values(), *CUSTOM_SOURCE.values(),
