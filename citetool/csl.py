@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import CitetoolError, UsageError
 from .formats import csljson
 from .formats.base import Style
-from .formats.base import _suffix as _letters  # a, b, ... z, aa: as citeproc-js numbers
+from .formats.base import letters as _letters  # a, b, ... z, aa: as citeproc-js numbers
 
 if TYPE_CHECKING:
     from .model import Record

@@ -70,15 +70,15 @@ def unique_keys(bases: Sequence[str]) -> list[str]:
             continue
         n = seen.get(key, 0)
         seen[key] = n + 1
-        out.append(key + _suffix(n))
+        out.append(key + letters(n))
     return out
 
 
-def _suffix(n: int) -> str:
+def letters(n: int) -> str:
     """a, b, ..., z, aa, ab, ..."""
-    letters = ""
+    out = ""
     n += 1
     while n:
         n, rem = divmod(n - 1, 26)
-        letters = chr(97 + rem) + letters
-    return letters
+        out = chr(97 + rem) + out
+    return out
