@@ -16,7 +16,6 @@ the command line is a thin layer over this module.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import project, store
-from .errors import CitetoolError, UsageError
+from .errors import CitetoolError, UsageError, close_matches
 from .formats import DEFAULT_KEY, DEFAULT_STYLE, KEYS, STYLES, Style
 from .formats import get as get_style
 
@@ -80,7 +79,7 @@ class Query:
         from .model import DOCUMENT_TYPES, LANGUAGE_PATTERN
 
         if self.type is not None and self.type not in DOCUMENT_TYPES:
-            close = difflib.get_close_matches(self.type, DOCUMENT_TYPES, n=1)
+            close = close_matches(self.type, DOCUMENT_TYPES, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise UsageError(None, f"--type: unknown document type {self.type!r}; {hint}"
                              f"choose from {', '.join(DOCUMENT_TYPES)}")

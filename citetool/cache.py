@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -203,7 +202,6 @@ class Cache:
         self._entries: list[tuple[Any, ...]] = []
         self._pieces: list[tuple[Any, ...]] = []
         self._stamp = stamp()
-        self._rng = random.Random()  # gens need only differ, not be secret
 
     @classmethod
     def open(cls, enabled: bool = True) -> Cache | None:
@@ -319,7 +317,7 @@ class Cache:
             return
         key = _key(path)
         data, search, listing = entry.row()
-        entry.gen = self._rng.getrandbits(62)
+        entry.gen = int.from_bytes(os.urandom(8)) >> 2  # 62 bits: fits SQLite's integer
         self._entries.append((key, stat.size, stat.mtime_ns, self._stamp, entry.gen, data,
                               checksum(data), search, checksum(search), len(search), listing,
                               checksum(listing)))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import difflib
 import functools
 import hashlib
 import importlib.util
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CitetoolError, UsageError
+from .errors import CitetoolError, UsageError, close_matches
 from .formats import csljson
 from .formats.base import Style
 from .formats.base import letters as _letters  # a, b, ... z, aa: as citeproc-js numbers
@@ -259,7 +258,7 @@ def load(name: str) -> Source:
         path = _find(style_id)
     if path is None:
         ids = style_ids()
-        close = difflib.get_close_matches(style_id, list(ids), n=3, cutoff=0.6)
+        close = close_matches(style_id, list(ids), n=3, cutoff=0.6)
         near = [i for i in ids if style_id and style_id in i][:3]
         hints = list(dict.fromkeys(close + near))[:4]
         hint = f"; did you mean {', '.join(hints)}?" if hints else ""

@@ -22,3 +22,10 @@ class CitetoolError(Exception):
 
 class UsageError(CitetoolError):
     """Bad usage that click itself cannot see (an unknown style asked through the library)."""
+
+
+def close_matches(word: str, choices: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The choices closest to a misspelt word, for a "did you mean" in an error message."""
+    import difflib  # only an error needs it, so a command that succeeds never loads it
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

@@ -8,7 +8,6 @@ citetool, which are read-only. Every folder comes with how it was chosen, for me
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import store
-from .errors import CitetoolError
+from .errors import CitetoolError, close_matches
 from .formats import KEYS  # the citation keys a `key` default may name
 
 if TYPE_CHECKING:
@@ -141,7 +140,7 @@ def read_config(config: Path) -> dict[str, str]:
         raise CitetoolError(str(config), exc.strerror or "cannot be read") from None
     for name, value in data.items():
         if name not in _FIELDS:
-            close = difflib.get_close_matches(name, _FIELDS, n=1)
+            close = close_matches(name, _FIELDS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise CitetoolError(str(config), f"unknown setting{hint}; known: "
                                 + ", ".join(_FIELDS), name)
@@ -152,7 +151,7 @@ def read_config(config: Path) -> dict[str, str]:
         from .formats import STYLES
 
         if style not in STYLES:
-            close = difflib.get_close_matches(style, list(STYLES), n=1)
+            close = close_matches(style, list(STYLES), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise CitetoolError(str(config), f"unknown style {style!r} ({hint}known: "
                                 + ", ".join(STYLES) + ")", "style")

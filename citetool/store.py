@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -10,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import CitetoolError
+from .errors import CitetoolError, close_matches
 
 if TYPE_CHECKING:
     from .model import Record
@@ -86,7 +85,7 @@ def path_for(folder: Path, record_id: str, where: str | None = None) -> Path:
     one is named with `where` (the folder and how it was chosen), else the folder."""
     path = folder / f"{check_id(record_id)}.yaml"
     if not path.exists():  # a folder or FIFO of that name is named for what it is when read
-        close = difflib.get_close_matches(record_id, list(all_ids(folder)), n=3, cutoff=0.6)
+        close = close_matches(record_id, list(all_ids(folder)), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise CitetoolError(None, f"no record with id {record_id!r} in {where or folder}{hint}")
     inside(folder, path)
@@ -251,7 +250,7 @@ def _explain(exc: Any, path: str, raw: dict[str, Any]) -> CitetoolError:
     kind = err["type"]
     if kind == "extra_forbidden":
         name = loc[-1] if loc else ""
-        close = difflib.get_close_matches(name, _known_fields(err["loc"][:-1]), n=1)
+        close = close_matches(name, _known_fields(err["loc"][:-1]), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return CitetoolError(path, f"unknown field{hint}", field)
     if kind == "missing":

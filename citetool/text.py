@@ -31,7 +31,11 @@ _SKIP = [
     "so", "for", "and", "nor", "a", "an", "the", "de", "d'", "von", "van", "c", "ca",
 ]  # fmt: skip
 # Same construction as citeproc-js (the words are used as regular expressions there too).
-_SKIP_RE = re.compile(r"(?:(?:[?!:]*\s+|-|^)(?:" + "|".join(_SKIP) + r")(?=[!?:]*\s+|-|$))")
+# Compiled only for the rare word that holds one of _SKIP_MARKS: the pattern takes
+# milliseconds to compile, which every `cite` would pay at start-up.
+_SKIP_PATTERN = r"(?:(?:[?!:]*\s+|-|^)(?:" + "|".join(_SKIP) + r")(?=[!?:]*\s+|-|$))"
+_SKIP_MARKS = frozenset("?!:-' ")
+_SKIP_WORDS = frozenset(w for w in _SKIP if not _SKIP_MARKS & set(w) and "." not in w)
 # citeproc-js splits a title at these marks and case-changes the strings between them
 _TAG_RE = re.compile(
     "(\u2018|\u2019|\u201c|\u201d| \"| '|\"|'|[-\u2013\u2014/.,;?!:]|\\[|\\]|\\(|\\)"
@@ -44,7 +48,12 @@ _NOCASE_OPEN, _NOCASE_CLOSE = "\x00", "\x01"
 @functools.lru_cache(maxsize=1 << 16)
 def _is_skip(lower: str) -> bool:
     """Whether a lowercased word is a stop word (memoized: titles share their words)."""
-    return _SKIP_RE.search(lower) is not None
+    if _SKIP_MARKS.isdisjoint(lower):
+        # Without those marks the pattern can only match a whole run between white space,
+        # and its "v." and "vs." match any character after the v or vs.
+        return any(part in _SKIP_WORDS or (len(part) == 2 and part[0] == "v")
+                   or (len(part) == 3 and part[:2] == "vs") for part in lower.split())
+    return re.search(_SKIP_PATTERN, lower) is not None
 
 
 _FIRST_LETTER = re.compile(r"(\s*)(.)(.*)", re.S)

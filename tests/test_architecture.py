@@ -73,5 +73,27 @@ def test_the_rule_sees_every_kind_of_import():
     # the check itself must be able to fail: it sees relative, aliased and package imports
     found = _imports(PACKAGE / "formats" / "chicago.py")
     assert {"citetool.formats.base", "citetool.text", "citetool.plain"} <= found
-    registry = _imports(PACKAGE / "formats" / "__init__.py")
-    assert {"citetool.formats.chicago", "citetool.formats.bibtex", "citetool.errors"} <= registry
+    api = _imports(PACKAGE / "api.py")
+    assert {"citetool.project", "citetool.store", "citetool.errors"} <= api
+
+
+def test_a_citation_loads_only_its_own_style(tmp_path):
+    # the registry imports a style's module when the style is first used: a cold `cite`
+    # does not pay for BibTeX, CSL-JSON, RIS or any importer
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from citetool.cli import main\n"
+              "sys.argv = ['citetool', 'cite', '115325']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(' '.join(sorted(m for m in sys.modules if m.startswith('citetool'))))\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "CITETOOL_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, check=True).stdout
+    loaded = set(out.splitlines()[-1].split())
+    assert "citetool.formats.chicago" in loaded
+    assert not {m for m in loaded if m.startswith(("citetool.formats.bibtex", "citetool.vocab",
+                                                   "citetool.formats.ris", "citetool.importers.",
+                                                   "citetool.formats.csljson"))}

@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 from conftest import HERE, LOCALE, STYLE
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from citetool import protect, text
@@ -247,3 +247,22 @@ def test_generated_records_equal_citeproc_js(tmp_path):
     mismatches = [f"{r['id']}:\n  citetool: {ours}\n  citeproc: {r['text']}"
                   for r in rows if (ours := chicago.bibliography(records[r["id"]])) != r["text"]]
     assert not mismatches, "\n".join(mismatches[:10])
+
+
+_WORD_CHARS = st.sampled_from(list("aofnvsdtheinrpu.'-?!: \t\n\u00a0\u2003\x1c\u00e0"))
+_NEAR_STOP_WORDS = st.sampled_from(text._SKIP + ["vx", "vsz", "vz.", "x", "ofs", "v\u00e0"])
+
+
+@given(st.one_of(
+    st.text(_WORD_CHARS, max_size=12),
+    st.tuples(st.lists(_NEAR_STOP_WORDS, min_size=1, max_size=3),
+              st.sampled_from(["\t", "\n", "\u00a0", "\u2003", " ", "-", "?\t"]))
+    .map(lambda words_sep: words_sep[1].join(words_sep[0])),
+    st.text(max_size=12)))
+@example("vsz")  # citeproc-js's "vs." matches any third letter
+@example("vz")  # and "v." any second one
+@example("x  thru")  # " thru" is a word after two spaces
+def test_stop_word_test_equals_citeprocs_pattern(word: str) -> None:
+    """The stop-word test without the compiled pattern answers as citeproc-js's pattern."""
+    expected = re.search(text._SKIP_PATTERN, word) is not None
+    assert text._is_skip.__wrapped__(word) is expected

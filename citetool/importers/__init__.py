@@ -12,10 +12,12 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CitetoolError, UsageError
-from .builder import Outcome
+
+if TYPE_CHECKING:  # the CLI reads IMPORTERS at start-up; the builder is loaded to import
+    from .builder import Outcome
 
 # name -> (module, file suffixes); the one place the list of import formats is written
 IMPORTERS = {
@@ -106,6 +108,8 @@ def load_many(args: Sequence[str], fmt: str | None = None,
 
 
 def _load_one(arg: str, fmt: str | None) -> tuple[str, list[Outcome]]:
+    from .builder import Outcome
+
     label = "<stdin>" if arg == "-" else arg
     try:
         label, data = read_source(arg)
@@ -129,6 +133,8 @@ def _load_files(names: list[str], fmt: str | None) -> list[tuple[str, list[tuple
 
 
 def _outcome(row: tuple[Any, ...]) -> Outcome:
+    from .builder import Outcome
+
     raw, error, kept = row
     return Outcome(raw, error and CitetoolError(*error), kept)
 
@@ -168,6 +174,8 @@ def run(text: str, name: str, fmt: str | None = None) -> list[Outcome]:
 
 def _outcomes(parse: Any, source: str | bytes, name: str) -> list[Outcome]:
     """The entries an importer's parse function finds; its error, if it gives up."""
+    from .builder import Outcome
+
     try:
         parsed = parse(source, name)
     except CitetoolError as exc:
