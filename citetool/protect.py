@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import Record
@@ -25,7 +25,9 @@ Span = tuple[int, int]
 
 def spans(title: str, keep_case: Iterable[str] = ()) -> list[Span]:
     """Sorted, non-overlapping character spans of the title kept as written."""
-    found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)]
+    # each pattern needs its mark; most titles have neither, and searching costs more than
+    # asking
+    found: list[Span] = [m.span() for m in _HYPHENATED_NAME.finditer(title)] if "-" in title else []
     found += marked_words(title)
     for phrase in keep_case:
         found += _occurrences(title, phrase)
@@ -39,6 +41,8 @@ def automatic(phrase: str) -> bool:
 
 def marked_words(text: str) -> list[Span]:
     """Spans of the words with a quotation mark inside them (transliterations, O’Neill)."""
+    if "\u2018" not in text and "\u2019" not in text:
+        return []
     return [m.span() for m in _MARKED_WORD.finditer(text)]
 
 
@@ -85,10 +89,15 @@ def wrap(title: str, protected: list[Span], before: str, after: str) -> str:
 
 def record_phrases(record: Record) -> list[str]:
     """What a record's titles keep as written: its keep_case list and the names it gives."""
+    return list(record.keep_case) + agent_phrases(record.names)
+
+
+def agent_phrases(agents: Iterable[Any]) -> list[str]:
+    """The names of persons and organizations as titles write them, in either order."""
     from .plain import is_org
 
-    phrases = list(record.keep_case)
-    for agent in record.names:
+    phrases: list[str] = []
+    for agent in agents:
         if is_org(agent):
             phrases.append(agent.org)
         elif agent.given:

@@ -92,3 +92,40 @@ def test_any_record_renders_in_every_style(data):
             assert not lib.failed_blocks and len(lib.entries) == 1
         if name == "csl-json":
             assert isinstance(json.loads(out), list)
+
+
+def _bibtexparser_entry(key: str, fields: list[tuple[str, str]]) -> str:
+    """One entry as bibtexparser's writer lays it out with citetool's settings."""
+    from bibtexparser.library import Library
+    from bibtexparser.model import Entry, Field
+    from bibtexparser.writer import BibtexFormat
+
+    fmt = BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = 15
+    fmt.trailing_comma = True
+    fmt.block_separator = "\n"
+    entry = Entry("misc", key, [Field(k, v) for k, v in fields])
+    return bibtexparser.write_string(Library([entry]), unparse_stack=[],
+                                     bibtex_format=fmt).rstrip("\n")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RECORD, st.sampled_from(["bibtex_fields", "biblatex_fields"]))
+def test_entries_are_laid_out_as_bibtexparsers_writer_lays_them_out(data, fields_of):
+    from citetool.formats import bibtex
+
+    record = Record.model_validate(data)
+    fields = getattr(bibtex, fields_of)
+    written = bibtex.write_entries([(record.id, record)], fields)
+    assert written == _bibtexparser_entry(record.id, fields(record))
+
+
+_SPECIALS = re.compile(r"[\\{}~^&%$#_]")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \\{}~^&%$#_-é'\"")), max_size=30))
+def test_latex_specials_escaped_as_one_substitution_escapes_them(value):
+    from citetool.formats import bibtex
+
+    assert bibtex.escape(value) == _SPECIALS.sub(lambda m: bibtex._SPECIAL[m.group()], value)

@@ -6,6 +6,7 @@ BibTeX importer.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -31,26 +32,28 @@ _SPECIAL = {
     "#": r"\#",
     "_": r"\_",
 }
-_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _SPECIAL))
+_SPECIAL_TABLE = str.maketrans(_SPECIAL)  # each special is one character: one pass
 
 
 def escape(value: str, ascii_only: bool = False) -> str:
     """Escape text so LaTeX prints it: specials as commands, non-ASCII as accents for BibTeX."""
-    out = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], value)
+    out = value.translate(_SPECIAL_TABLE)
     if ascii_only and not out.isascii():
-        from pylatexenc.latexencode import unicode_to_latex
-
         # Greek stays text, as Cyrillic and CJK do: pylatexenc would make it math symbols
         # (\ensuremath{\alpha}) or Latin look-alikes (omicron as "o")
         parts = _GREEK_RUN.split(out)
-        parts[0::2] = [
-            unicode_to_latex(
-                p, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False
-            )
-            for p in parts[0::2]
-        ]
+        parts[0::2] = [_accents(p) if not p.isascii() else p for p in parts[0::2]]
         out = "".join(parts)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _accents(text: str) -> str:
+    """Non-ASCII letters as LaTeX accents (pylatexenc; memoized, as names recur in a batch)."""
+    from pylatexenc.latexencode import unicode_to_latex
+
+    return unicode_to_latex(
+        text, non_ascii_only=True, unknown_char_policy="keep", unknown_char_warning=False)
 
 
 _OPENERS = frozenset(" \t([{\u2014/")
@@ -306,24 +309,23 @@ def _year_month(record: Record) -> list[tuple[str, str]]:
 
 
 def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str:
-    """Entries under the given keys, written by bibtexparser, a blank line between them."""
-    import bibtexparser
-    from bibtexparser.library import Library
-    from bibtexparser.model import Entry, Field
-    from bibtexparser.writer import BibtexFormat
+    """Entries under the given keys, a blank line between them, laid out as bibtexparser's
+    writer lays them out (two-space indent, values from column 15, trailing commas).
 
-    fmt = BibtexFormat()
-    fmt.indent = "  "
-    fmt.value_column = 15
-    fmt.trailing_comma = True
-    fmt.block_separator = "\n"
-    entries = [
-        Entry(vocab.ENTRY_TYPE, key, [Field(k, v) for k, v in fields_of(record)])  # type: ignore[operator]
-        for key, record in keyed
-    ]
-    return bibtexparser.write_string(
-        Library(entries), unparse_stack=[], bibtex_format=fmt
-    ).rstrip("\n")
+    Written here rather than through bibtexparser's Library and writer, which cost as much
+    as making the fields; tests/test_bibtex.py checks the text equals the writer's."""
+    return "\n\n".join(_entry(key, fields_of(record)) for key, record in keyed)  # type: ignore[operator]
+
+
+def _entry(key: str, fields: list[tuple[str, str]]) -> str:
+    """One entry: its type and key, then a field a line."""
+    lines = [f"@{vocab.ENTRY_TYPE}{{{key},"]
+    lines += [f"  {name}{' ' * (_VALUE_COLUMN - len(name))} = {value}," for name, value in fields]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+_VALUE_COLUMN = 12  # bibtexparser's value_column 15, less its " = "
 
 
 _HEAD = re.compile(r"^(@\w+\{)[^,\n]*,")

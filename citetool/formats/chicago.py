@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 # a period after these is dropped, as citeproc-js merges punctuation ("?" + "." is "?")
 _TERMINAL = ".?!:;"
+_TERMINALS = tuple(_TERMINAL)  # str.endswith takes a tuple; built once, not per part
+_CLOSERS = tuple(text.CLOSERS)
 _CLOSING_QUOTES = "\u2019\u201d"
 
 
@@ -101,7 +103,7 @@ def _attach(out: str, sep: str, part: str) -> str:
     if not out:
         return part
     punct, rest = sep[:1], sep[1:]
-    if punct in ",." and out.endswith(tuple(text.CLOSERS)):
+    if punct in ",." and out.endswith(_CLOSERS):
         body = out.rstrip(text.CLOSERS)
         closers = out[len(body) :]
         if _absorbs(body, punct):
@@ -114,7 +116,7 @@ def _attach(out: str, sep: str, part: str) -> str:
 
 def _absorbs(out: str, punct: str) -> bool:
     """Whether the text's last mark makes a following separator's punctuation redundant."""
-    return out.endswith(tuple(_TERMINAL) if punct == "." else punct) if punct else False
+    return out.endswith(_TERMINALS if punct == "." else punct) if punct else False
 
 
 def _join(parts: list[tuple[str, str]]) -> str:
