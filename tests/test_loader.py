@@ -235,3 +235,36 @@ def test_a_record_name_that_is_no_file_is_reported_not_waited_on(tmp_path, comma
     assert result.returncode == (0 if command == ["list"] else 1)
     reason = "is not a regular file" if kind == "fifo" else "is a folder, not a record file"
     assert f"x1.yaml: {reason}" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- writing: libyaml's emitter where it writes what PyYAML's writes ------------------------
+
+import yaml  # noqa: E402
+
+_ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+_PROSE = st.lists(st.sampled_from(["word", "Kim Il Sung", " ", "\n", "\n\n", ": ", " #", "- ",
+                                   "'", '"', "\u2019", "\u4e2d\u6587", "\u00e9", "\t", "\\",
+                                   "\u2028", "\x85", "---", "...", "&a", "*b", "!t", "%", "@",
+                                   "`", "|", ">", "?", "[x]", "{y}", ",", "1962", "null",
+                                   "\U00020000", "\ufeff", "\x07"]),
+                  max_size=20).map("".join)
+_DATA = st.dictionaries(st.sampled_from(["id", "title", "text", "notes", "authors", "date"]),
+                        st.one_of(_ANY_TEXT, _PROSE, st.lists(_PROSE, max_size=3),
+                                  st.dictionaries(_PROSE, _PROSE, max_size=3),
+                                  st.integers(), st.none(), st.booleans()),
+                        max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DATA)
+def test_the_fast_emitter_writes_what_pyyamls_writes(data):
+    # yamlio.dump uses libyaml's emitter unless a string is outside the BMP; either way the
+    # text is PyYAML's emitter's, byte for byte, and reads back as the data
+    reference = yaml.dump(data, Dumper=yamlio._Dumper, **yamlio._OPTIONS)
+    assert yamlio.dump(data) == reference
+    assert yaml.load(reference, Loader=yaml.CSafeLoader) == data
+
+
+def test_a_name_outside_the_bmp_is_written_as_it_is():
+    text = yamlio.dump({"title": "\U00020000\u4e2d"})
+    assert text == "title: \U00020000\u4e2d\n"

@@ -187,7 +187,7 @@ def keep_case(title: str, raw: dict[str, Any], body: str) -> list[str]:
     Words inside names the record already gives are protected anyway and are left out.
     """
     from .. import protect
-    from ..model import Organization, Person, Record
+    from ..model import Organization, Person
 
     persons: list[Person] = []
     orgs: list[str] = []
@@ -201,9 +201,7 @@ def keep_case(title: str, raw: dict[str, Any], body: str) -> list[str]:
                 orgs.append(Organization(**agent).org)
             else:
                 persons.append(Person(**agent))
-    stub = Record.model_construct(authors=persons, recipients=[], translators=[],
-                                  obtained_by=[], contributed_by=[], keep_case=[])
-    names = orgs + protect.record_phrases(stub)
+    names = orgs + protect.agent_phrases(persons)
     covered = protect.spans(title, names)
     upper: set[str] = set()
     lower: set[str] = set()
