@@ -95,6 +95,11 @@ def load_many(args: Sequence[str], fmt: str | None = None,
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [local[i:i + CHUNK] for i in range(0, len(local), CHUNK)]
+    # imported once here, the workers inherit them from the fork instead of each importing
+    # the parser and its libraries again
+    for name in {fmt or by_suffix(a) for a in local} - {None}:
+        importlib.import_module(IMPORTERS[name][0])
+    importlib.import_module("citetool.model")
     with ProcessPoolExecutor(min(workers, len(chunks)),
                              mp_context=multiprocessing.get_context("fork")) as pool:
         done = (row for chunk in pool.map(_load_files, chunks, [fmt] * len(chunks))

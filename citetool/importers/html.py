@@ -17,6 +17,8 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
+import lxml.etree  # imported with the module: workers forked to parse pages inherit it
+
 from ..errors import CitetoolError
 from . import statement
 from .common import ARCHIVE_DATE, agent, archive_date, family_first, is_org, language_code
@@ -89,8 +91,6 @@ _WINDOWS_1252 = dict.fromkeys(("ascii", "us-ascii", "iso-8859-1", "iso8859-1", "
 def _tree(data: bytes, where: str) -> Element:
     """The parsed page (UTF-8); libxml2's HTML parser repairs broken markup as a browser does.
     Plain lxml.etree elements: lxml.html's element classes cost a Python call per element."""
-    import lxml.etree
-
     parser = getattr(_LOCAL, "parser", None)
     if parser is None:
         parser = _LOCAL.parser = lxml.etree.HTMLParser(
@@ -118,9 +118,7 @@ def _declared(root: Element) -> str | None:
 
 def _string(el: Element) -> str:
     """All the text inside an element (serialized as text: faster than XPath's string())."""
-    from lxml.etree import tostring
-
-    return tostring(el, method="text", encoding=str, with_tail=False)
+    return lxml.etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def _xpath(el: Element, expr: str, **variables: str) -> list[Any]:
@@ -128,8 +126,6 @@ def _xpath(el: Element, expr: str, **variables: str) -> list[Any]:
     compiled = _LOCAL.__dict__.setdefault("xpaths", {})
     query = compiled.get(expr)
     if query is None:
-        import lxml.etree
-
         query = compiled[expr] = lxml.etree.XPath(expr)
     return query(el, **variables)
 
