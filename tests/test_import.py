@@ -628,3 +628,24 @@ def test_yaml_line_breaks_never_change_the_saved_record(char):
                              "archive": f"Arch{char}ive", "summary": f"p1{char}p2\nline"}, "x")
     text = store.to_yaml(record)
     assert store.validate(yamlio.load_text(text, "x"), "x") == record
+
+
+def _words_by_case_by_sentences(body: str) -> tuple[set[str], set[str], set[str]]:
+    """The same sets, sentence by sentence as the rule reads (the reference)."""
+    upper, lower = set(), set()
+    for sentence in re.split(r"(?<=[.!?:;\]])\s+|\n+", body):
+        for i, token in enumerate(re.findall(r"[\w'-]+", sentence)):
+            if token[:1].isupper():
+                if i > 0:
+                    upper.add(token)
+            else:
+                lower.add(token.lower())
+    seen = {t for t in re.findall(r"[\w'-]+", body) if t[:1].isupper()}
+    return upper, seen, lower
+
+
+@given(st.lists(st.sampled_from(["Kim", "the", "Border", "border", ".", ". ", "\n", " ", "]",
+                                 ": ", "; ", "?", "!", "Chinese-Korean", "O'Neill", "\t",
+                                 "1962", "ÉTAT", "état"]), max_size=30).map("".join))
+def test_words_by_case_in_one_pass_equal_the_sentence_by_sentence_reading(body):
+    assert derive.words_by_case(body) == _words_by_case_by_sentences(body)

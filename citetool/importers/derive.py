@@ -181,6 +181,32 @@ def recipient_from_text(text: str) -> list[dict[str, Any]]:
     return []
 
 
+# a sentence's end (white space after its mark, or a line break), else a word: one pass
+_TOKEN_OR_BREAK = re.compile(r"((?<=[.!?:;\]])\s+|\n+)|[\w'-]+")
+
+
+def words_by_case(body: str) -> tuple[set[str], set[str], set[str]]:
+    """The prose's words capitalized after a sentence's first word, capitalized anywhere, and
+    (lowercased) the words it writes in lower case."""
+    upper: set[str] = set()
+    seen: set[str] = set()
+    lower: set[str] = set()
+    first = True
+    for m in _TOKEN_OR_BREAK.finditer(body):
+        token = m.group()
+        if m.lastindex:  # a sentence ends
+            first = True
+            continue
+        if token[:1].isupper():
+            seen.add(token)
+            if not first:
+                upper.add(token)
+        else:
+            lower.add(token.lower())
+        first = False
+    return upper, seen, lower
+
+
 def keep_case(title: str, raw: dict[str, Any], body: str) -> list[str]:
     """Title words that the page's own prose always capitalizes mid-sentence (proper nouns).
 
@@ -203,17 +229,7 @@ def keep_case(title: str, raw: dict[str, Any], body: str) -> list[str]:
                 persons.append(Person(**agent))
     names = orgs + protect.agent_phrases(persons)
     covered = protect.spans(title, names)
-    upper: set[str] = set()
-    lower: set[str] = set()
-    for sentence in re.split(r"(?<=[.!?:;\]])\s+|\n+", body):
-        tokens = re.findall(r"[\w'-]+", sentence)
-        for i, token in enumerate(tokens):
-            if token[:1].isupper():
-                if i > 0:
-                    upper.add(token)
-            else:
-                lower.add(token.lower())
-    seen = upper | {t for t in re.findall(r"[\w'-]+", body) if t[:1].isupper()}
+    upper, seen, lower = words_by_case(body)
     runs: list[list[str]] = []
     last_end = -2
     for m in re.finditer(r"[\w'-]+", title):
