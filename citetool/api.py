@@ -60,13 +60,15 @@ class Query:
     text: str | None = None  # text in the title, summary, call number or names, any case
 
     def _bounds(self) -> tuple[list[int] | None, list[int] | None]:
-        from .model import parse_point
-
         out = []
         for name, value in (("since", self.since), ("until", self.until)):
             if value is None:
                 out.append(None)
                 continue
+            # the model (pydantic) only when a date is given: an export of every record
+            # starts its workers sooner without it
+            from .model import parse_point
+
             try:
                 point = parse_point(value)
             except ValueError as exc:
@@ -76,6 +78,12 @@ class Query:
 
     def check(self) -> None:
         """Refuse filter values that can match nothing, with a suggestion."""
+        if self.type is not None or self.language is not None:
+            self._check_terms()
+        self._bounds()
+
+    def _check_terms(self) -> None:
+        """Refuse a type or language no record can have (the model knows which)."""
         from .model import DOCUMENT_TYPES, LANGUAGE_PATTERN
 
         if self.type is not None and self.type not in DOCUMENT_TYPES:
@@ -90,7 +98,6 @@ class Query:
             hint = f" (did you mean {code!r}?)" if code else ""
             raise UsageError(None, f"--language: {self.language!r} is not a language code "
                              f"such as 'en' or 'ru', as records write it{hint}")
-        self._bounds()
 
     @property
     def filters_records(self) -> bool:
