@@ -649,3 +649,22 @@ def _words_by_case_by_sentences(body: str) -> tuple[set[str], set[str], set[str]
                                  "1962", "ÉTAT", "état"]), max_size=30).map("".join))
 def test_words_by_case_in_one_pass_equal_the_sentence_by_sentence_reading(body):
     assert derive.words_by_case(body) == _words_by_case_by_sentences(body)
+
+
+@pytest.mark.parametrize(("written", "want"), [
+    ("March 24, 1962", {"year": 1962, "month": 3, "day": 24}),
+    ("c. 1962", {"year": 1962, "circa": True}),
+    ("May 1962 - June 1962", {"year": 1962, "month": 5, "until": {"year": 1962, "month": 6}}),
+])
+def test_archive_dates_are_read_by_the_models_parser(written, want):
+    from citetool.importers.common import archive_date
+
+    assert archive_date(written, "page.html") == want
+
+
+def test_an_archive_date_with_an_unknown_month_names_it():
+    from citetool.errors import CitetoolError
+    from citetool.importers.common import archive_date
+
+    with pytest.raises(CitetoolError, match="unknown month 'Smarch'"):
+        archive_date("Smarch 24, 1962", "page.html")

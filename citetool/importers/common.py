@@ -186,9 +186,6 @@ def language_code(name: str) -> str | None:
     return LANGUAGES.get(name.strip().lower())
 
 
-_DATE_POINT = re.compile(
-    r"(?:(?P<month>[A-Z][a-z]+)\s+(?:(?P<day>\d{1,2}),\s+)?)?(?P<year>\d{4})"
-)
 ARCHIVE_DATE = re.compile(
     r"(?P<circa>c\.\s*|ca\.\s*|circa\s+)?"
     r"(?P<start>(?:[A-Z][a-z]+\s+(?:\d{1,2},\s+)?)?\d{4})"
@@ -196,32 +193,17 @@ ARCHIVE_DATE = re.compile(
 )
 
 
-def _point(text: str, where: str) -> dict[str, int]:
-    m = _DATE_POINT.fullmatch(text.strip())
-    if not m:
-        raise CitetoolError(where, f"cannot read the date {text!r}", "date")
-    out = {"year": int(m["year"])}
-    if m["month"]:
-        month = m["month"].lower()
-        if month not in MONTHS:
-            raise CitetoolError(where, f"unknown month {m['month']!r}", "date")
-        out["month"] = MONTHS.index(month) + 1
-    if m["day"]:
-        out["day"] = int(m["day"])
-    return out
-
-
 def archive_date(text: str, where: str) -> dict[str, Any]:
-    """'March 24, 1962', 'March 1962', '1962', 'c. 1962', 'May 1962 - June 1962' as a date."""
-    m = ARCHIVE_DATE.fullmatch(text.strip())
-    if not m:
+    """'March 24, 1962', 'March 1962', '1962', 'c. 1962', 'May 1962 - June 1962' as a date:
+    the forms of the archive's citations (ARCHIVE_DATE), read by the model's own parser."""
+    from ..model import parse_written
+
+    if not ARCHIVE_DATE.fullmatch(text.strip()):
         raise CitetoolError(where, f"cannot read the date {text!r}", "date")
-    out: dict[str, Any] = _point(m["start"], where)
-    if m["end"]:
-        out["until"] = _point(m["end"], where)
-    if m["circa"]:
-        out["circa"] = True
-    return out
+    try:
+        return parse_written(text)
+    except ValueError as exc:
+        raise CitetoolError(where, f"cannot read the date {text!r}: {exc}", "date") from None
 
 
 _PINYIN = re.compile(
