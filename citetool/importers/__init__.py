@@ -187,5 +187,4 @@ def _outcomes(parse: Any, source: str | bytes, name: str) -> list[Outcome]:
         return [Outcome(error=exc)]
     except RecursionError:
         return [Outcome(error=CitetoolError(name, "nested too deeply"))]
-    # importers that build records themselves (pages) give (raw, error, kept) tuples
-    return [p if isinstance(p, Outcome) else Outcome(*p) for p in parsed]
+    return list(parsed)

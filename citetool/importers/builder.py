@@ -1,10 +1,12 @@
 """One imported entry from its fields: small handlers fill the record, the builder does the rest.
 
 Every importer of a field-based format (BibTeX, CSL-JSON, RIS) is a table of field handlers.
-The builder runs them in the table's order, keeps every field without a handler in the record's
-notes (and names it), fills what the source leaves out (type and short title from the title,
-`translated` when there are translators, title phrases to keep as written), and turns each
-entry into an Outcome: a broken entry is one error, and the rest of the batch still imports.
+The builder runs them in the table's order, keeps every field without a handler in the
+record's notes (and names it), fills what the source leaves out (type and short title from the
+title, `translated` when there are translators, title phrases to keep as written), and turns
+each entry into an Outcome: a broken entry is one error, and the rest of the batch still
+imports. The importers of archive pages (text, HTML), which read a layout rather than fields,
+hand their draft to `complete` for the same ending.
 """
 
 from __future__ import annotations
@@ -82,12 +84,18 @@ def build(fields: Mapping[str, Any], handlers: Mapping[str, Handler], where: str
         for name, value in fields.items():
             if name not in handlers:
                 draft.keep(name, kept_as(value))
-        finish(draft)
+        return complete(draft)
     except CitetoolError as exc:
         return Outcome(error=exc)
     except _MALFORMED as exc:
         reason = f"cannot read this value ({type(exc).__name__})"
         return Outcome(error=CitetoolError(where, reason, current))
+
+
+def complete(draft: Draft) -> Outcome:
+    """The entry a draft holds, finished (see finish) and its keys in the model's order; the
+    page importers, which read a layout rather than fields, end here too."""
+    finish(draft)
     return Outcome(raw=ordered(draft.raw), kept_in_notes=draft.kept)
 
 

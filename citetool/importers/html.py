@@ -21,6 +21,7 @@ import lxml.etree  # imported with the module: workers forked to parse pages inh
 
 from ..errors import CitetoolError
 from . import statement
+from .builder import Draft, Outcome, complete
 from .common import ARCHIVE_DATE, agent, archive_date, family_first, is_org, language_code
 from .derive import document_type, keep_case, short_title
 
@@ -496,12 +497,12 @@ def _challenge(root: Element) -> bool:
     return any(title.startswith(t) for t in _CHALLENGE_TITLES) or "cloudflare" in title
 
 
-def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
+def parse(text: str, where: str) -> list[Outcome]:
     """One saved or fetched document page into one raw record (and the notes it filled)."""
     return _parse(_tree(text.encode("utf-8", "replace"), where), where)
 
 
-def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
+def parse_bytes(data: bytes, where: str) -> list[Outcome]:
     """As parse(), from a saved page's bytes: UTF-8 unless the page declares another character
     set in a <meta>, as a browser reads it (and without decoding the page first)."""
     root = _tree(data, where)
@@ -516,7 +517,7 @@ def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, lis
             raise CitetoolError(where, f"not valid {declared} (byte {exc.start})") from None
         root = _tree(text.encode("utf-8"), where)
     out = _parse(root, where)
-    raw = out[0][0]
+    raw = out[0].raw or {}
     if not declared or declared in _UTF8:
         # the parser puts U+FFFD for bytes that are not UTF-8: refuse a page with such bytes,
         # as a text file that is not UTF-8 is refused
@@ -528,7 +529,7 @@ def parse_bytes(data: bytes, where: str) -> list[tuple[dict[str, Any], None, lis
     return out
 
 
-def _parse(root: Element, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
+def _parse(root: Element, where: str) -> list[Outcome]:
     """The record of a parsed page."""
     region = next(iter(root.iter("main")), None)
     if region is None:
@@ -623,14 +624,10 @@ def _parse(root: Element, where: str) -> list[tuple[dict[str, Any], None, list[s
     notes.update(other)
     for key, value in found_statement.get("notes", {}).items():
         notes.setdefault(key, value)
-    if notes:
-        raw["notes"] = notes
     raw["short_title"] = _short_title(title)
-    kept = keep_case(title, _names_in(title, raw),
-                     "\n".join(filter(None, [summary, _opening(body)])))
-    if kept:
-        raw["keep_case"] = kept
-    return [(_ordered(raw), None, list(notes))]
+    phrases = keep_case(title, _names_in(title, raw),
+                        "\n".join(filter(None, [summary, _opening(body)])))
+    return [complete(Draft(where, {}, raw, notes, list(notes), phrases))]
 
 
 def _names_in(title: str, raw: dict[str, Any]) -> dict[str, Any]:
@@ -721,10 +718,3 @@ def _donated(h1: Element | None) -> list[str]:
         if m:
             return [m["who"]]
     return []
-
-
-def _ordered(raw: dict[str, Any]) -> dict[str, Any]:
-    """Keys in the model's order, so written YAML reads the same for every record."""
-    from ..model import Record
-
-    return {k: raw[k] for k in Record.model_fields if k in raw}

@@ -20,8 +20,9 @@ from typing import Any
 
 from ..errors import CitetoolError
 from . import statement
+from .builder import Draft, Outcome, complete
 from .common import ARCHIVE_DATE, archive_date, is_org, language_code
-from .derive import document_type, keep_case, parties, recipient_from_text, short_title
+from .derive import document_type, keep_case, parties, recipient_from_text
 
 PERMANENT = "https://digitalarchive.wilsoncenter.org/document/"
 _HEADERS = {
@@ -149,7 +150,7 @@ def _layout(by_quote: str, date_text: str) -> str:
     return by_quote
 
 
-def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]:
+def parse(text: str, where: str) -> list[Outcome]:
     """One page into one raw record (plain data for the model to validate)."""
     head, sections, body = _sections(_lines(text))
     if "citation" not in sections:
@@ -210,13 +211,8 @@ def parse(text: str, where: str) -> list[tuple[dict[str, Any], None, list[str]]]
     for key in ("related", "associated", "places", "context"):
         if sections.get(key):
             notes[key] = "; ".join(_paragraphs(sections[key]))
-    if notes:
-        raw["notes"] = notes
-    raw["short_title"] = short_title(title)
-    kept = keep_case(title, raw, " ".join(filter(None, [summary, text_body])))
-    if kept:
-        raw["keep_case"] = kept
-    return [(_ordered(raw), None, [])]
+    phrases = keep_case(title, raw, " ".join(filter(None, [summary, text_body])))
+    return [complete(Draft(where, {}, raw, notes, [], phrases))]
 
 
 def _check_title(title: str, where: str) -> None:
@@ -281,10 +277,3 @@ def _funders(lines: list[str]) -> list[str]:
                 out.append(name)
                 seen.add(name)
     return out
-
-
-def _ordered(raw: dict[str, Any]) -> dict[str, Any]:
-    """Keys in the model's order, so written YAML reads the same for every record."""
-    from ..model import Record
-
-    return {k: raw[k] for k in Record.model_fields if k in raw}
