@@ -1,4 +1,4 @@
-"""BibTeX and BibLaTeX entries, written with bibtexparser from escaped field values.
+"""BibTeX and BibLaTeX entries from escaped field values, laid out as bibtexparser writes them.
 
 What goes in which field is the format's vocabulary (citetool.vocab.bibtex), shared with the
 BibTeX importer.
@@ -313,7 +313,7 @@ def write_entries(keyed: Sequence[tuple[str, Record]], fields_of: object) -> str
     writer lays them out (two-space indent, values from column 15, trailing commas).
 
     Written here rather than through bibtexparser's Library and writer, which cost as much
-    as making the fields; tests/test_bibtex.py checks the text equals the writer's."""
+    as making the fields; tests/test_properties.py checks the text equals the writer's."""
     return "\n\n".join(_entry(key, fields_of(record)) for key, record in keyed)  # type: ignore[operator]
 
 
