@@ -193,6 +193,22 @@ class Records:
     def __repr__(self) -> str:
         return f"Records({str(self.folder)!r})"
 
+    def __enter__(self) -> Records:
+        """The records, for a `with` block that closes the cache at its end."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the cache."""
+        self.close()
+
+    def close(self) -> None:
+        """Close the cache (it opens again if used after). `with api.open() as records:`
+        closes it at the end of the block; otherwise it closes when the process ends."""
+        if self._cache is not None:
+            self._cache.close()
+        self._cache = None
+        self._cache_opened = False
+
     @property
     def cache(self) -> Cache | None:
         """The open cache, or None when it is off or cannot be opened."""

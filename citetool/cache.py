@@ -354,3 +354,11 @@ class Cache:
                     " (SELECT 1 FROM entry WHERE path = ?1 AND gen = ?3)", pieces)
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
+
+    def close(self) -> None:
+        """Write what is queued and close the file (SQLite folds its journal back in here)."""
+        self.flush()
+        try:
+            self._db.close()
+        except Exception:  # noqa: BLE001 - a cache that cannot close loses nothing
+            pass

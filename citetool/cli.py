@@ -107,8 +107,11 @@ def _project() -> project.Project:
 
 
 def _records() -> api.Records:
-    """The records folder the global options chose, opened through the library API."""
-    return api.Records(cache=bool(_options()["cache"]), found=_project())
+    """The records folder the global options chose, opened through the library API; its
+    cache is closed when the command ends."""
+    records = api.Records(cache=bool(_options()["cache"]), found=_project())
+    click.get_current_context().call_on_close(records.close)
+    return records
 
 
 def _progress(total: int, label: str, minimum: int = PROGRESS_MIN) -> Any:

@@ -265,3 +265,25 @@ def test_indented_json_equals_json_dumps(value):
     from citetool.formats.csljson import _indented
 
     assert _indented(value, "") == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_a_command_closes_the_cache_it_wrote(tmp_path):
+    # closed at the end of the command, SQLite folds its write-ahead log back into the file;
+    # a process that just ends leaves the log for the next one to read through
+    env = {**os.environ, "CITETOOL_CACHE_DIR": str(tmp_path / "cache"),
+           "CITETOOL_RECORDS": str(BUNDLED)}
+    subprocess.run([sys.executable, "-m", "citetool", "export", "--all"], env=env,
+                   stdout=subprocess.DEVNULL, check=True)
+    assert (tmp_path / "cache" / cache.FILE_NAME).exists()
+    assert not (tmp_path / "cache" / (cache.FILE_NAME + "-wal")).exists()
+
+
+def test_the_library_closes_the_cache_at_the_end_of_a_with_block(tmp_path, monkeypatch):
+    from citetool import api
+
+    monkeypatch.setenv("CITETOOL_CACHE_DIR", str(tmp_path / "cache"))
+    with api.open(BUNDLED) as records:
+        records.export(api.Query(all=True))
+        assert (tmp_path / "cache" / (cache.FILE_NAME + "-wal")).exists()
+    assert not (tmp_path / "cache" / (cache.FILE_NAME + "-wal")).exists()
+    assert records.cite(["115325"])  # the cache opens again when used after
