@@ -159,6 +159,10 @@ def _connect(name: Path) -> Any:
 
     db = sqlite3.connect(name, timeout=5, isolation_level=None)
     try:
+        # 16 KB pages hold several records' rows (2-3 KB each: 4 KB pages held one, half
+        # empty): a third less file to write. Set before the file's first page is written;
+        # an existing cache keeps its own size.
+        db.execute("PRAGMA page_size=16384")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         if db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:

@@ -287,3 +287,10 @@ def test_the_library_closes_the_cache_at_the_end_of_a_with_block(tmp_path, monke
         assert (tmp_path / "cache" / (cache.FILE_NAME + "-wal")).exists()
     assert not (tmp_path / "cache" / (cache.FILE_NAME + "-wal")).exists()
     assert records.cite(["115325"])  # the cache opens again when used after
+
+
+def test_a_new_cache_has_pages_that_hold_several_records(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITETOOL_CACHE_DIR", str(tmp_path))
+    cache.Cache.open().close()
+    with sqlite3.connect(tmp_path / cache.FILE_NAME) as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == 16384
