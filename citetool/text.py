@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 from . import protect
 
@@ -56,17 +55,19 @@ def _is_skip(lower: str) -> bool:
     return re.search(_SKIP_PATTERN, lower) is not None
 
 
-_FIRST_LETTER = re.compile(r"(\s*)(.)(.*)", re.S)
-_GREEK = re.compile("[\u0370-\u03ff]$")
-_END_PUNCT = re.compile(r"[!?:]$")
+_END_PUNCT = frozenset("!?:")  # a tag ending in one capitalizes the next word
 _PLURAL = re.compile("[-\u2013,&]")
 
 def _capitalise(word: str) -> str:
-    """Uppercase the first character, leaving a lone Greek letter alone."""
-    m = _FIRST_LETTER.match(word)
-    if not m or (_GREEK.match(m.group(2)) and not m.group(3)):
+    """Uppercase the first character after any white space, leaving a lone Greek letter
+    alone (citeproc-js's (\\s*)(.)(.*) without a pattern: this runs for most title words)."""
+    rest = word.lstrip()
+    if not rest:
         return word
-    return m.group(1) + m.group(2).upper() + m.group(3)
+    first = rest[0]
+    if len(rest) == 1 and "\u0370" <= first <= "\u03ff":
+        return word
+    return word[:len(word) - len(rest)] + first.upper() + rest[1:]
 
 
 def _split_tags(text: str) -> tuple[list[str], list[str]]:
@@ -104,10 +105,14 @@ def _change_case(text: str, keep: list[protect.Span], title: bool) -> str:
     marked = protect.wrap(text, keep, _NOCASE_OPEN, _NOCASE_CLOSE)
     strings, tags = _split_tags(marked)
     original = list(strings)
-    state: dict[str, Any] = {"first": True, "after_punct": False, "last": None}
+    # the engine's state: before the first word, after a mark that capitalizes the next
+    # word, and where the last word case-changed stands (chunk, word)
+    first, after_punct = True, False
+    last: tuple[int, int] | None = None
     quotes: list[tuple[str, str, int | None]] = []  # (opener, closer, position) still open
 
     def words(chunk: str, index: int, following: str | None) -> str:
+        nonlocal first, after_punct, last
         if not chunk.strip():
             return chunk
         parts = _SPACE_RE.split(chunk)
@@ -117,10 +122,10 @@ def _change_case(text: str, keep: list[protect.Span], title: bool) -> str:
                 continue
             lower = word.lower()
             if not title:
-                if state["first"]:
+                if first:
                     if word == lower:
                         items[j] = _capitalise(word)
-                    state["first"] = False
+                    first = False
                     break
                 continue
             cap = False
@@ -128,13 +133,13 @@ def _change_case(text: str, keep: list[protect.Span], title: bool) -> str:
                 cap = True
             elif j == len(items) - 1 and following == "-":
                 cap = True
-            elif state["first"] or state["after_punct"]:
+            elif first or after_punct:
                 cap = True
             if cap and word == lower:
                 items[j] = _capitalise(word)
-            state["after_punct"] = False
-            state["first"] = False
-            state["last"] = (index, j)
+            after_punct = False
+            first = False
+            last = (index, j)
         parts[0::2] = items
         return "".join(parts)
 
@@ -151,25 +156,25 @@ def _change_case(text: str, keep: list[protect.Span], title: bool) -> str:
             depth += 1
         elif tag == _NOCASE_CLOSE and depth:
             depth -= 1
-        if title and _END_PUNCT.search(tag):
-            state["after_punct"] = True
+        if title and tag[-1:] in _END_PUNCT:
+            after_punct = True
         chunk = strings[i + 1]
         if depth == 0:
             # citeproc-js passes no following mark here (a quirk kept for equal output)
             strings[i + 1] = words(chunk, i + 1, None)
         elif chunk.strip():
-            state["last"] = None
+            last = None
         unpaired = _quote_state(quotes, tag, i)
         if unpaired is not None:
             restore(unpaired)
-            state["last"] = None
+            last = None
         if chunk.strip():
-            state["first"] = False
-            state["after_punct"] = False
+            first = False
+            after_punct = False
     for _, _, pos in quotes:
         restore(pos)
-    if state["last"] is not None:
-        si, wj = state["last"]
+    if last is not None:
+        si, wj = last
         parts = _SPACE_RE.split(strings[si])
         items = parts[0::2]
         word = items[wj]
@@ -186,15 +191,18 @@ def _change_case(text: str, keep: list[protect.Span], title: bool) -> str:
 # the case engine's quotation marks: opener -> (the opener it nests, its closer)
 _CASE_QUOTES = {' "': (" '", '"'), " '": (' "', "'"), "\u2018": ("\u2018", "\u2019"),
                 "\u201c": ("\u201c", "\u201d")}
-_CASE_QUOTE_TAG = re.compile("(^(?:\u2018|\u2019|\u201c|\u201d|\"|')|(?: \"| ')$)")
+# a tag is a quotation mark when it starts with one, or ends in a space and a straight one
+_CASE_QUOTE_START = frozenset("\u2018\u2019\u201c\u201d\"'")
 
 
 def _quote_state(quotes: list[tuple[str, str, int | None]], tag: str, pos: int) -> int | None:
     """Track the case engine's quotation marks; the position of a mark left unpaired, if any."""
-    m = _CASE_QUOTE_TAG.search(tag)
-    if not m:
+    if tag[:1] in _CASE_QUOTE_START:
+        mark = tag[0]
+    elif tag.endswith((' "', " '")):
+        mark = tag[-2:]
+    else:
         return None
-    mark = m.group(1)
     if mark in _CASE_QUOTES:
         nests, closer = _CASE_QUOTES[mark]
         if not quotes or mark == quotes[-1][0]:

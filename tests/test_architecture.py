@@ -97,3 +97,9 @@ def test_a_citation_loads_only_its_own_style(tmp_path):
     assert not {m for m in loaded if m.startswith(("citetool.formats.bibtex", "citetool.vocab",
                                                    "citetool.formats.ris", "citetool.importers.",
                                                    "citetool.formats.csljson"))}
+
+
+def test_the_registry_names_each_style_by_its_own_name():
+    from citetool.formats import STYLES
+
+    assert [style.name for style in STYLES.values()] == list(STYLES)

@@ -266,3 +266,21 @@ def test_stop_word_test_equals_citeprocs_pattern(word: str) -> None:
     """The stop-word test without the compiled pattern answers as citeproc-js's pattern."""
     expected = re.search(text._SKIP_PATTERN, word) is not None
     assert text._is_skip.__wrapped__(word) is expected
+
+
+_FIRST_LETTER = re.compile(r"(\s*)(.)(.*)", re.S)  # citeproc-js's pattern (the reference)
+
+
+def _capitalise_by_pattern(word: str) -> str:
+    m = _FIRST_LETTER.match(word)
+    if not m or (re.match("[\u0370-\u03ff]$", m.group(2)) and not m.group(3)):
+        return word
+    return m.group(1) + m.group(2).upper() + m.group(3)
+
+
+@given(st.text(st.sampled_from(list(" \t\n\u2003aßǆβΩ\u0370\u03ffé1'")), max_size=6))
+@example("\u03b2")  # a lone Greek letter stays
+@example(" \u03b2")
+@example("ß")  # uppercases to two letters
+def test_capitalising_without_the_pattern_equals_citeprocs_pattern(word: str) -> None:
+    assert text._capitalise(word) == _capitalise_by_pattern(word)
