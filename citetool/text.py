@@ -93,6 +93,8 @@ def title_case(text: str, keep: list[protect.Span] | None = None) -> str:
 
 def capitalize_first(text: str) -> str:
     """CSL's capitalize-first: the first word's first letter, if the word is all lowercase."""
+    if text == text.upper():
+        return text  # no letter could change (call numbers such as "PRC FMA 118-01025-02")
     return _change_case(text, [], title=False)
 
 

@@ -284,3 +284,8 @@ def _capitalise_by_pattern(word: str) -> str:
 @example("ß")  # uppercases to two letters
 def test_capitalising_without_the_pattern_equals_citeprocs_pattern(word: str) -> None:
     assert text._capitalise(word) == _capitalise_by_pattern(word)
+
+
+@given(st.text(st.sampled_from(list(" aAß1-.'\"\u2018’ΩǅFMA")), max_size=10))
+def test_capitalize_first_skips_only_what_it_would_leave_unchanged(value: str) -> None:
+    assert text.capitalize_first(value) == text._change_case(value, [], title=False)
