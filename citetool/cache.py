@@ -27,7 +27,8 @@ _RACY_NS = 100_000_000
 _RACY_WHOLE_SECOND_NS = 2_000_000_000
 # the tables' layout; a cache file of another layout is emptied and made anew
 LAYOUT = 3
-# An entry's `gen` is drawn at random each time it is written: a piece is stored, and served,
+# An entry's `gen` is new each time it is written (a random 62-bit start for each open cache,
+# then counted up, so no two runs share one): a piece is stored, and served,
 # only with the gen of the entry it was rendered from, so a run that renders a piece from an
 # entry that another run has refreshed meanwhile (after an edit) cannot attach it to the new
 # one. Every text column has a CRC-32 beside it: a damaged row reads as absent and is rebuilt.
@@ -206,6 +207,7 @@ class Cache:
         self._entries: list[tuple[Any, ...]] = []
         self._pieces: list[tuple[Any, ...]] = []
         self._stamp = stamp()
+        self._gen = int.from_bytes(os.urandom(8)) >> 2  # fits SQLite's integer with room
 
     @classmethod
     def open(cls, enabled: bool = True) -> Cache | None:
@@ -321,7 +323,8 @@ class Cache:
             return
         key = _key(path)
         data, search, listing = entry.row()
-        entry.gen = int.from_bytes(os.urandom(8)) >> 2  # 62 bits: fits SQLite's integer
+        self._gen += 1
+        entry.gen = self._gen
         self._entries.append((key, stat.size, stat.mtime_ns, self._stamp, entry.gen, data,
                               checksum(data), search, checksum(search), len(search), listing,
                               checksum(listing)))
