@@ -10,8 +10,10 @@ under other ids.
 Every operation runs as a fresh process (as a user runs it); the figures are the median wall
 time of the repeats, the median CPU time (user and system, the process's workers included)
 and the peak memory (max RSS) of the process, each with its ratio to a baseline run the same
-way in the same session (targets are on wall time; on a machine shared with other work, the
-CPU ratio shows what the wall ratio hides: parallel workers help only while cores are free):
+way in the same session; the operations' ratios are paired: each run is divided by a run of
+the baseline just before it, and the median of those ratios is shown (targets are on wall
+time; on a machine shared with other work, the CPU ratio shows what the wall ratio hides:
+parallel workers help only while cores are free):
   - cold `citetool cite ID` against `python -c "import click, yaml"`; the cite runs after one
     other call, so it may use the cache (the cold start is the process, not the cache), and
     with citetool's bytecode compiled, as a pip install leaves it;
@@ -112,16 +114,41 @@ def measure(cmd: list[str], env: dict[str, str], repeat: int, fresh_cache: bool 
         figures.append(run(cmd, run_env))
         if fresh_cache:
             shutil.rmtree(run_env["CITETOOL_CACHE_DIR"], ignore_errors=True)
+    return _median(figures)
+
+
+def _median(figures: list[Figure]) -> Figure:
     return Figure(statistics.median(f.wall for f in figures), max(f.peak for f in figures),
                   statistics.median(f.cpu for f in figures))
 
 
+def paired(cmd: list[str], baseline: list[str], env: dict[str, str], repeat: int,
+           fresh_cache: bool = False, before: list[str] | None = None) -> tuple[Figure, Figure]:
+    """The command and its baseline in turn (baseline, command, baseline, command, ...): the
+    command's median figures, and the medians of each run's ratios to the baseline run just
+    before it. A machine whose speed drifts (other work starting or stopping) moves these
+    ratios far less than a ratio of two medians taken minutes apart."""
+    figures, ratios = [], []
+    for _ in range(repeat):
+        base = run(baseline, env)
+        fig = measure(cmd, env, 1, fresh_cache, before)
+        figures.append(fig)
+        ratios.append(Figure(fig.wall / base.wall, fig.peak / base.peak, fig.cpu / base.cpu))
+    return _median(figures), Figure(statistics.median(r.wall for r in ratios),
+                                    statistics.median(r.peak for r in ratios),
+                                    statistics.median(r.cpu for r in ratios))
+
+
 def line(name: str, n: int | str, fig: Figure, base: Figure, target: float | None = None,
-         peak_mb: float | None = None, seconds: float | None = None) -> str:
+         peak_mb: float | None = None, seconds: float | None = None,
+         ratios: Figure | None = None) -> str:
     """One row of the report, with the targets that apply to it marked ok or OVER (the
     targets are on wall time; CPU time is shown beside it, as a shared machine's load moves
-    wall time but hardly CPU time)."""
-    ratio = fig.wall / base.wall
+    wall time but hardly CPU time). The ratios are `ratios` (paired runs) when given, else
+    the figures divided by the baseline's."""
+    if ratios is None:
+        ratios = Figure(fig.wall / base.wall, fig.peak / base.peak, fig.cpu / base.cpu)
+    ratio = ratios.wall
     marks = []
     if target is not None:
         marks.append("ok" if ratio <= target else f"OVER {target}x")
@@ -132,7 +159,7 @@ def line(name: str, n: int | str, fig: Figure, base: Figure, target: float | Non
         marks.append(f"<= {seconds} s ok" if fig.wall <= seconds else f"OVER {seconds} s")
     mark = ("  " + ", ".join(marks)) if marks else ""
     return (f"{name:<34} {n!s:>7} {fig.wall:9.3f} s {ratio:7.2f}x {fig.cpu:8.3f} s "
-            f"{fig.cpu / base.cpu:6.2f}x {fig.peak:8.1f} MB {fig.peak / base.peak:6.2f}x{mark}")
+            f"{ratios.cpu:6.2f}x {fig.peak:8.1f} MB {ratios.peak:6.2f}x{mark}")
 
 
 def main() -> None:
@@ -174,12 +201,13 @@ def main() -> None:
     figures: dict[tuple[str, int], float] = {}
     try:
         print(header)
-        base_cite = measure([sys.executable, "-c", "import click, yaml"], env,
-                            max(args.repeat, 11))
+        imports = [sys.executable, "-c", "import click, yaml"]
+        base_cite = measure(imports, env, max(args.repeat, 11))
         print(line("baseline: python -c 'import click, yaml'", "-", base_cite, base_cite))
-        cite = measure(exe + ["cite", "115325"], env, max(args.repeat, 11),
-                       before=exe + ["validate", "115325"])
-        print(line("cite 115325 (cold process)", "-", cite, base_cite, TARGETS["cite"]))
+        cite, ratios = paired(exe + ["cite", "115325"], imports, env, max(args.repeat, 11),
+                              before=exe + ["validate", "115325"])
+        print(line("cite 115325 (cold process)", "-", cite, base_cite, TARGETS["cite"],
+                   ratios=ratios))
         for corpus in corpora:
             for n in sizes:
                 _corpus(corpus, n, root, env, exe, args.repeat, styles, figures, csl_styles)
@@ -205,7 +233,8 @@ def _corpus(corpus: str, n: int, root: Path, env: dict[str, str], exe: list[str]
     time.sleep(0.2)  # let the newest files settle (see citetool.cache)
     renv = {**env, "CITETOOL_RECORDS": str(folder)}
     print(f"\n{corpus} records")
-    base = measure([sys.executable, "-c", PARSE, str(folder)], renv, repeat)
+    parse = [sys.executable, "-c", PARSE, str(folder)]
+    base = measure(parse, renv, repeat)
     print(line("baseline: parse YAML (libyaml)", n, base, base))
     ops = [("validate", ["validate"])]
     ops += [(f"export --all -s {s}", ["export", "--all", "-s", s]) for s in styles]
@@ -217,14 +246,14 @@ def _corpus(corpus: str, n: int, root: Path, env: dict[str, str], exe: list[str]
         peak_mb = PEAK_MB if big and name.startswith("export") else None
         seconds = LIST_SECONDS if big and name.startswith("list") else None
         is_csl = "--csl" in argv
-        first = measure(exe + argv, renv, repeat, fresh_cache=True)
+        first, ratios = paired(exe + argv, parse, renv, repeat, fresh_cache=True)
         print(line(f"{name} (first)", n, first, base, None if is_csl else TARGETS["first"],
-                   peak_mb))
+                   peak_mb, ratios=ratios))
         renv["CITETOOL_CACHE_DIR"] = str(root / f"cache-{corpus}{n}")
         run(exe + argv, renv)
-        second = measure(exe + argv, renv, repeat)
+        second, ratios = paired(exe + argv, parse, renv, repeat)
         print(line(f"{name} (second)", n, second, base, None if is_csl else TARGETS["second"],
-                   peak_mb, seconds))
+                   peak_mb, seconds, ratios=ratios))
         figures[(f"{corpus} {name} first", n)] = first.wall
         figures[(f"{corpus} {name} second", n)] = second.wall
         measured[name] = (first, second)
@@ -253,13 +282,17 @@ def import_pages(root: Path, n: int, repeat: int, env: dict[str, str], exe: list
     for _ in range(repeat):
         for key, cmd in commands.items():
             runs[key].append(run(cmd, env))
-    base, lib, cli = (Figure(statistics.median(r.wall for r in runs[k]),
-                             max(r.peak for r in runs[k]),
-                             statistics.median(r.cpu for r in runs[k])) for k in commands)
+    base, lib, cli = (_median(runs[k]) for k in commands)
+
+    def ratios(key: str) -> Figure:  # each run to the baseline run of its turn
+        return _median([Figure(r.wall / b.wall, r.peak / b.peak, r.cpu / b.cpu)
+                        for r, b in zip(runs[key], runs["base"], strict=True)])
+
     print("\nsaved pages")
     print(line("baseline: parse pages (lxml.html)", n, base, base))
-    print(line("import pages (library)", n, lib, base, TARGETS["import"]))
-    print(line("import --dry-run pages (CLI, YAML)", n, cli, base, TARGETS["import"]))
+    print(line("import pages (library)", n, lib, base, TARGETS["import"], ratios=ratios("lib")))
+    print(line("import --dry-run pages (CLI, YAML)", n, cli, base, TARGETS["import"],
+               ratios=ratios("cli")))
     shutil.rmtree(folder)
 
 
