@@ -108,8 +108,10 @@ def finish(draft: Draft) -> None:
     title = raw.get("title")
     if not title or not str(title).strip():
         draft.fail("the entry has no title", "title")
-    raw.setdefault("type", document_type(title))
-    raw.setdefault("short_title", short_title(title))
+    if "type" not in raw:
+        raw["type"] = document_type(title)
+    if "short_title" not in raw:
+        raw["short_title"] = short_title(title)
     if raw.get("translators") and "translated" not in raw:
         raw["translated"] = True
     keep = extra_phrases(draft.phrases, raw)

@@ -41,12 +41,19 @@ _GENERIC = re.compile(
 )
 
 
+# one pattern per kind, the longest words first, compiled once
+_TYPE_PATTERNS = [
+    (re.compile(rf"(?:(?:ciphered|coded|draft|secret|top secret|urgent|excerpt from|"
+                rf"excerpts from|the)\s+)*{re.escape(words)}\b"), kind)
+    for words, kind in sorted(_TYPES, key=lambda t: -len(t[0]))
+]
+
+
 def document_type(title: str) -> str:
     """The model's document type from the title's first words ('Telegram from ...')."""
     lower = title.lower()
-    for words, kind in sorted(_TYPES, key=lambda t: -len(t[0])):
-        if re.match(rf"(?:(?:ciphered|coded|draft|secret|top secret|urgent|excerpt from|"
-                    rf"excerpts from|the)\s+)*{re.escape(words)}\b", lower):
+    for pattern, kind in _TYPE_PATTERNS:
+        if pattern.match(lower):
             return kind
     return "document"
 
