@@ -647,6 +647,7 @@ def _words_by_case_by_sentences(body: str) -> tuple[set[str], set[str], set[str]
 @given(st.lists(st.sampled_from(["Kim", "the", "Border", "border", ".", ". ", "\n", " ", "]",
                                  ": ", "; ", "?", "!", "Chinese-Korean", "O'Neill", "\t",
                                  "1962", "ÉTAT", "état"]), max_size=30).map("".join))
+@settings(max_examples=400)
 def test_words_by_case_in_one_pass_equal_the_sentence_by_sentence_reading(body):
     assert derive.words_by_case(body) == _words_by_case_by_sentences(body)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from .common import agents, valid_agents
@@ -188,30 +189,21 @@ def recipient_from_text(text: str) -> list[dict[str, Any]]:
     return []
 
 
-# a sentence's end (white space after its mark, or a line break), else a word: one pass
-_TOKEN_OR_BREAK = re.compile(r"((?<=[.!?:;\]])\s+|\n+)|[\w'-]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;\]])\s+|\n+")  # white space after its mark, or a break
+_WORD_TOKEN = re.compile(r"[\w'-]+")
 
 
 def words_by_case(body: str) -> tuple[set[str], set[str], set[str]]:
     """The prose's words capitalized after a sentence's first word, capitalized anywhere, and
-    (lowercased) the words it writes in lower case."""
-    upper: set[str] = set()
-    seen: set[str] = set()
-    lower: set[str] = set()
-    first = True
-    for m in _TOKEN_OR_BREAK.finditer(body):
-        token = m.group()
-        if m.lastindex:  # a sentence ends
-            first = True
-            continue
-        if token[:1].isupper():
-            seen.add(token)
-            if not first:
-                upper.add(token)
-        else:
-            lower.add(token.lower())
-        first = False
-    return upper, seen, lower
+    (lowercased) the words it writes in lower case. Counted rather than walked word by word:
+    a word is capitalized mid-sentence when it is capitalized more often than it starts one."""
+    tokens = _WORD_TOKEN.findall(body)
+    capitalized = Counter(t for t in tokens if t[:1].isupper())
+    starts = Counter(m.group() for piece in _SENTENCE_END.split(body)
+                     if (m := _WORD_TOKEN.search(piece)))
+    upper = {t for t, n in capitalized.items() if n > starts[t]}
+    lower = {t.lower() for t in tokens if not t[:1].isupper()}
+    return upper, set(capitalized), lower
 
 
 def keep_case(title: str, raw: dict[str, Any], body: str) -> list[str]:
