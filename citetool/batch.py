@@ -105,6 +105,13 @@ def _validate_all(paths: list[str], style_names: Sequence[str],
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from . import model, yamlio  # noqa: F401
+    from .formats import STYLES
+
+    # imported once here, before the fork, rather than once in each worker: pydantic and the
+    # model take 0.1 s to import, which every worker would pay again
+    for name in style_names:
+        STYLES[name]  # noqa: B018 - imports the style's module
     # smaller chunks at the end, so no worker idles while the other finishes a big one
     size = max(16, min(CHUNK, len(paths) // (workers * 8)))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]

@@ -58,6 +58,7 @@ def _is_skip(lower: str) -> bool:
 _END_PUNCT = frozenset("!?:")  # a tag ending in one capitalizes the next word
 _PLURAL = re.compile("[-\u2013,&]")
 
+
 def _capitalise(word: str) -> str:
     """Uppercase the first character after any white space, leaving a lone Greek letter
     alone (citeproc-js's (\\s*)(.)(.*) without a pattern: this runs for most title words)."""
