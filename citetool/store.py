@@ -222,8 +222,11 @@ def placeholder(raw: Any) -> str | None:
     return None
 
 
-def validate(raw: Any, path: str, expected_id: str | None = None) -> Record:
-    """Validate plain data into a Record, raising one CitetoolError for the first problem."""
+def validate(raw: Any, path: str, expected_id: str | None = None,
+             placeholders: bool = True) -> Record:
+    """Validate plain data into a Record, raising one CitetoolError for the first problem.
+    `placeholders=False` says the data cannot hold a template placeholder (its text has none),
+    and skips looking for one."""
     from pydantic import ValidationError
 
     from .model import Record
@@ -233,7 +236,7 @@ def validate(raw: Any, path: str, expected_id: str | None = None) -> Record:
     if not isinstance(raw, dict):
         kind = "a list" if isinstance(raw, list) else "a single value"
         raise CitetoolError(path, f"a record must be a mapping of fields, not {kind}")
-    left = placeholder(raw)
+    left = placeholder(raw) if placeholders else None
     if left is not None:
         raise CitetoolError(path, f"still the template's placeholder ({PLACEHOLDER} ...): "
                             "write the real value, or delete the field if it is optional", left)
@@ -297,8 +300,14 @@ def _models_in(annotation: Any) -> list[Any]:
 
 def load_path(path: Path) -> Record:
     """Read and validate one record file; its id must match its file name."""
+    from . import yamlio
+
     expected = path.name[:-5] if path.name.endswith(".yaml") else None
-    return validate(read_raw(path), str(path), expected)
+    text = read_text(path)
+    # a value starts with the placeholder only if the text has it, or an escape ("\x54ODO:")
+    # that writes it: most files have neither, and need no walk through every value
+    return validate(yamlio.load_text(text, str(path)), str(path), expected,
+                    placeholders=PLACEHOLDER in text or "\\" in text)
 
 
 def load(folder: Path, record_id: str) -> Record:

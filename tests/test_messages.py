@@ -121,3 +121,21 @@ def test_a_placeholder_anywhere_is_refused_naming_its_field(where, rest):
 def test_a_value_that_only_mentions_todo_is_no_placeholder():
     raw = {**DATA, "summary": "A list of what TODO: next"}
     assert store.validate(raw, "r.yaml").summary == raw["summary"]
+
+
+@pytest.mark.parametrize("written", ['"TODO: the title"', '"\\x54ODO: the title"',
+                                     '"TO\\\n  DO: the title"', "' TODO: the title'"])
+def test_a_placeholder_in_a_record_file_is_refused_however_it_is_written(tmp_path, written):
+    # reading a file looks for the placeholder only when its text could hold one: the
+    # literal text, or an escape that writes it
+    import yaml
+
+    text = yaml.safe_dump({**DATA, "id": "r1", "title": "Placeholder"}, sort_keys=False,
+                          allow_unicode=True)
+    text = text.replace("title: Placeholder\n", f"title: {written}\n")
+    assert written in text
+    path = tmp_path / "r1.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CitetoolError, match="placeholder") as info:
+        store.load_path(path)
+    assert info.value.field == "title"
